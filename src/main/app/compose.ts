@@ -1,0 +1,40 @@
+/**
+ * Composition root: the one place where main-process services are constructed and wired. Importable under
+ * plain Node (no Electron): the CLI, the tests and the browser host for end-to-end tests all call this.
+ * Each domain contributes its handlers through a factory in its own folder.
+ */
+import { join, resolve } from 'node:path'
+import type { EcgHandlers } from '@shared/contract'
+import { EventBus } from './events'
+
+export interface ComposeOptions {
+  /** Writable per-user directory (signal store, user model versions, settings). */
+  userDataDir: string
+  /** Root holding `models/` and `resources/` (the repo root in development, the app path when packaged). */
+  appRoot?: string
+  electron: boolean
+}
+
+export interface Services {
+  handlers: EcgHandlers
+  events: EventBus
+  dispose(): Promise<void>
+}
+
+export function defaultAppRoot(): string {
+  return resolve(process.env.ECG_APP_ROOT ?? process.cwd())
+}
+
+export async function composeServices(options: ComposeOptions): Promise<Services> {
+  const appRoot = options.appRoot ?? defaultAppRoot()
+  const events = new EventBus()
+  const paths = {
+    models: join(appRoot, 'models'),
+    resources: join(appRoot, 'resources'),
+    userModels: join(options.userDataDir, 'models'),
+    signals: join(options.userDataDir, 'signals'),
+  }
+  void paths
+  const handlers = {} as EcgHandlers
+  return { handlers, events, dispose: async () => {} }
+}

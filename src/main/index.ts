@@ -1,0 +1,73 @@
+/**
+ * Electron entry: a thin shell. Everything of substance lives in services wired by ./app/compose, which run
+ * under plain Node too (CLI, tests, the browser host used by end-to-end tests).
+ */
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { join } from 'node:path'
+import { IPC_EVENT, IPC_INVOKE } from '@shared/contract'
+import { createDispatcher, toWireError } from './ipc/dispatch'
+import { composeServices } from './app/compose'
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'", // Vue/ECharts set inline styles; no inline or eval'd script is allowed
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+async function createWindow(): Promise<void> {
+  const services = await composeServices({ userDataDir: app.getPath('userData'), electron: true })
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    },
+  })
+  services.events.subscribe((event, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, event, payload)
+  })
+  const dispatch = createDispatcher(services.handlers)
+  ipcMain.handle(IPC_INVOKE, async (e, name: unknown, payload: unknown) => {
+    // only our own top-level frame may call
+    if (e.senderFrame?.parent !== null || e.sender !== win.webContents) return toWireError(new Error('refused: unknown sender'))
+    try {
+      return { ok: await dispatch(String(name), payload) }
+    } catch (err) {
+      return toWireError(err)
+    }
+  })
+  win.webContents.on('will-navigate', (e) => e.preventDefault())
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.on('ready-to-show', () => win.show())
+  if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else await win.loadFile(join(__dirname, '../renderer/index.html'))
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault())
+})
+
+void app.whenReady().then(async () => {
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
+  await createWindow()
+})
+app.on('window-all-closed', () => app.quit())
