@@ -196,3 +196,41 @@ export function replaceInitializers(model: Uint8Array, replacements: ReadonlyMap
   if (missing.length) throw new OnnxRewriteError(`initializer(s) not found in the model: ${missing.join(', ')}`)
   return concat(modelParts)
 }
+
+/**
+ * Read one float32 initializer (dims and values). Kept beside the writer so a fine-tuning round trip is
+ * checked with the same field interpretation it was written with.
+ */
+export function readFloatInitializer(model: Uint8Array, name: string): { dims: number[]; data: Float32Array } {
+  for (const mf of scanFields(model)) {
+    if (!(mf.field === 7 && mf.wire === 2)) continue
+    const graph = model.subarray(mf.valueStart, mf.valueEnd)
+    for (const gf of scanFields(graph)) {
+      if (!(gf.field === 5 && gf.wire === 2)) continue
+      const tensor = graph.subarray(gf.valueStart, gf.valueEnd)
+      const h = tensorHeader(tensor)
+      if (h.name !== name) continue
+      if (h.dataType !== FLOAT) throw new OnnxRewriteError(`initializer '${name}' has data type ${h.dataType}, expected float32 (1)`)
+      if (h.external) throw new OnnxRewriteError(`initializer '${name}' is stored in an external file`)
+      const n = h.dims.reduce((a, b) => a * b, 1)
+      const data = new Float32Array(n)
+      let got = 0
+      for (const f of scanFields(tensor)) {
+        const bytes = tensor.subarray(f.valueStart, f.valueEnd)
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        if (f.field === 9 && f.wire === 2) {
+          if (bytes.byteLength !== n * 4) throw new OnnxRewriteError(`initializer '${name}': ${bytes.byteLength} raw bytes for ${n} floats`)
+          for (let i = 0; i < n; i++) data[i] = view.getFloat32(i * 4, true)
+          got = n
+        } else if (f.field === 4 && f.wire === 2) {
+          for (let i = 0; i + 4 <= bytes.byteLength && got < n; i += 4) data[got++] = view.getFloat32(i, true)
+        } else if (f.field === 4 && f.wire === 5) {
+          data[got++] = new DataView(tensor.buffer, tensor.byteOffset + f.start + 1, 4).getFloat32(0, true)
+        }
+      }
+      if (got !== n) throw new OnnxRewriteError(`initializer '${name}' has ${got} values, dims [${h.dims.join(', ')}] need ${n}`)
+      return { dims: h.dims, data }
+    }
+  }
+  throw new OnnxRewriteError(`initializer '${name}' not found in the model`)
+}
