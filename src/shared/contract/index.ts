@@ -2,6 +2,7 @@ import type { ApiOf, HandlersOf } from './define'
 import type { EventName, EventPayload } from './inference'
 import { recordChannels } from './records'
 import { inferenceChannels } from './inference'
+import { clinicianChannels } from './clinician'
 
 /**
  * The whole IPC contract: every channel the renderer may call. Each domain owns one file; add a domain's
@@ -10,6 +11,7 @@ import { inferenceChannels } from './inference'
 export const channels = {
   ...recordChannels,
   ...inferenceChannels,
+  ...clinicianChannels,
 }
 
 export type Channels = typeof channels
