@@ -83,7 +83,9 @@ def _check(cat: dict, scp: dict, snomed: dict) -> list[str]:
     modifiers = {m.get("code") for m in cat.get("modifiers", [])}
 
     def bridge(place: str, e: dict) -> None:
-        for c in e.get("aha", []):
+        if e.get("oneOf") and e.get("aha"):
+            problems.append(f"{place}: oneOf is only for entries without an AHA code")
+        for c in [*e.get("aha", []), *e.get("oneOf", [])]:
             if c not in seen:
                 problems.append(f"{place}: AHA code {c} is not in catalog.json")
         for m in e.get("modifiers", []):
@@ -151,10 +153,25 @@ def tier_of_codes(codes: Iterable[str | int], scheme: str) -> TierResult:
     'unmapped' when there are no codes, no mapped code, or only normal-tier codes beside an unmapped one:
     an unknown finding must never read as normal.
     """
+    return _combine(codes, [], scheme)
+
+
+def tier_of_bridged(bridged: Mapping[str, Any], scheme: str) -> TierResult:
+    """Tier of an aha_from_scp / aha_from_snomed result; a oneOf source whose candidates share a tier uses it."""
+    resolved: dict[str, str] = {}
+    for o in bridged["oneOf"]:
+        keys = {tier_of_code(c, scheme) for c in o["aha"]}
+        if len(keys) == 1 and UNMAPPED not in keys:
+            resolved[o["source"]] = o["aha"][0]
+    still = [s for s in bridged["unmapped"] if s not in resolved]
+    return _combine([*bridged["codes"], *resolved.values()], still, scheme)
+
+
+def _combine(mapped: Iterable[str | int], unmapped_sources: Iterable[str], scheme: str) -> TierResult:
     keys = [t["key"] for t in tiers_of(scheme)]
-    unmapped: list[str] = []
+    unmapped: list[str] = list(dict.fromkeys(unmapped_sources))
     worst = -1
-    for code in codes:
+    for code in mapped:
         key = tier_of_code(code, scheme)
         if key == UNMAPPED:
             if str(code) not in unmapped:
@@ -166,8 +183,9 @@ def tier_of_codes(codes: Iterable[str | int], scheme: str) -> TierResult:
     return TierResult(keys[worst], unmapped)
 
 
-def _result(codes: set[str], modifiers: set[str], unmapped: list[str]) -> dict[str, list[str]]:
-    return {"codes": sorted(codes, key=int), "modifiers": sorted(modifiers, key=int), "unmapped": unmapped}
+def _result(codes: set[str], modifiers: set[str], unmapped: list[str], one_of: list[dict] | None = None) -> dict[str, Any]:
+    """{codes, modifiers, unmapped, oneOf}: the same shape as BridgeResult in src/shared/labels/bridges.ts."""
+    return {"codes": sorted(codes, key=int), "modifiers": sorted(modifiers, key=int), "unmapped": unmapped, "oneOf": one_of or []}
 
 
 def aha_from_scp(
@@ -175,7 +193,7 @@ def aha_from_scp(
     heart_axis: str | None = None,
     min_likelihood: float | None = None,
     axis_policy: str = "pathological",
-) -> dict[str, list[str]]:
+) -> dict[str, Any]:
     """PTB-XL scp_codes (statement -> likelihood, or statements) + heart_axis -> {codes, modifiers, unmapped}.
 
     Likelihood 0 means 'not quantified' and always counts; quantified statements below min_likelihood are dropped.
@@ -188,17 +206,19 @@ def aha_from_scp(
     counted = [s.strip() for s, lk in items if lk == 0 or lk >= lo]
     codes: set[str] = set()
     unmapped: list[str] = []
+    one_of: list[dict] = []
     alone = scp_bridge["sinusRhythmAlone"]
     if counted == [alone["statement"]]:
         codes.update(alone["aha"])
     else:
-        for s in counted:
+        for s in dict.fromkeys(counted):
             e = scp_bridge["statements"].get(s)
-            if not e or not e["aha"]:
-                if s not in unmapped:
-                    unmapped.append(s)
-            else:
+            if e and e["aha"]:
                 codes.update(e["aha"])
+                continue
+            unmapped.append(s)
+            if e and e.get("oneOf"):
+                one_of.append({"source": s, "aha": list(e["oneOf"])})
     axis = heart_axis.strip() if isinstance(heart_axis, str) else ""
     if axis:
         e = scp_bridge["heartAxis"]["values"].get(axis)
@@ -206,15 +226,16 @@ def aha_from_scp(
             unmapped.append(f"heart_axis:{axis}")
         else:
             codes.update(e["readmeAha"] if axis_policy == "readme" and e.get("readmeAha") else e["aha"])
-    return _result(codes, set(), unmapped)
+    return _result(codes, set(), unmapped, one_of)
 
 
-def aha_from_snomed(snomed_codes: Iterable[str | int]) -> dict[str, list[str]]:
+def aha_from_snomed(snomed_codes: Iterable[str | int]) -> dict[str, Any]:
     """CinC SNOMED CT labels -> {codes, modifiers, unmapped}; sinus rhythm alone reads as AHA 1."""
     distinct = list(dict.fromkeys(c for c in (str(x).strip() for x in snomed_codes) if c))
     codes: set[str] = set()
     modifiers: set[str] = set()
     unmapped: list[str] = []
+    one_of: list[dict] = []
     alone = snomed_bridge["sinusRhythmAlone"]
     if distinct == [alone["snomed"]]:
         return _result(set(alone["aha"]), modifiers, unmapped)
@@ -222,10 +243,12 @@ def aha_from_snomed(snomed_codes: Iterable[str | int]) -> dict[str, list[str]]:
         e = snomed_bridge["codes"].get(s)
         if not e or not e["aha"]:
             unmapped.append(s)
+            if e and e.get("oneOf"):
+                one_of.append({"source": s, "aha": list(e["oneOf"])})
             continue
         codes.update(e["aha"])
         modifiers.update(e["modifiers"])
-    return _result(codes, modifiers, unmapped)
+    return _result(codes, modifiers, unmapped, one_of)
 
 
 _SCP_ENTRY = re.compile(r"^\s*'([^']+)'\s*:\s*(-?\d+(?:\.\d*)?)\s*$")

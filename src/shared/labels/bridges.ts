@@ -13,6 +13,8 @@ export interface BridgeResult {
   modifiers: string[]
   /** Source codes with no AHA equivalent or unknown to the bridge (flag for review). */
   unmapped: string[]
+  /** Unmapped source codes that mean one of several AHA codes (also listed in `unmapped`); see tierOfBridged. */
+  oneOf: { source: string; aha: string[] }[]
 }
 
 export interface ScpOptions {
@@ -24,8 +26,8 @@ export interface ScpOptions {
 
 const byNumber = (a: string, b: string): number => Number(a) - Number(b)
 
-function result(codes: Set<string>, modifiers: Set<string>, unmapped: string[]): BridgeResult {
-  return { codes: [...codes].sort(byNumber), modifiers: [...modifiers].sort(byNumber), unmapped }
+function result(codes: Set<string>, modifiers: Set<string>, unmapped: string[], oneOf: BridgeResult['oneOf'] = []): BridgeResult {
+  return { codes: [...codes].sort(byNumber), modifiers: [...modifiers].sort(byNumber), unmapped, oneOf }
 }
 
 /**
@@ -45,12 +47,15 @@ export function ahaFromScp(
   const counted = entries.filter(([, l]) => l === 0 || l >= min).map(([s]) => s)
   const codes = new Set<string>()
   const unmapped: string[] = []
+  const oneOf: BridgeResult['oneOf'] = []
   const alone = bridge.sinusRhythmAlone
   if (counted.length === 1 && counted[0] === alone.statement) alone.aha.forEach((c) => codes.add(c))
   else {
-    for (const s of counted) {
+    for (const s of new Set(counted)) {
       const e = bridge.statements[s]
-      if (!e || e.aha.length === 0) { if (!unmapped.includes(s)) unmapped.push(s) } else e.aha.forEach((c) => codes.add(c))
+      if (e && e.aha.length > 0) { e.aha.forEach((c) => codes.add(c)); continue }
+      unmapped.push(s)
+      if (e?.oneOf) oneOf.push({ source: s, aha: [...e.oneOf] })
     }
   }
   const axis = heartAxis?.trim()
@@ -59,7 +64,7 @@ export function ahaFromScp(
     if (!e) unmapped.push(`heart_axis:${axis}`)
     else (options.axisPolicy === 'readme' && e.readmeAha ? e.readmeAha : e.aha).forEach((c) => codes.add(c))
   }
-  return result(codes, new Set(), unmapped)
+  return result(codes, new Set(), unmapped, oneOf)
 }
 
 /** CinC / SNOMED CT labels. A record whose only label is sinus rhythm reads as AHA 1 (normal ECG). */
@@ -68,17 +73,22 @@ export function ahaFromSnomed(snomedCodes: readonly string[], bridge: SnomedBrid
   const codes = new Set<string>()
   const modifiers = new Set<string>()
   const unmapped: string[] = []
+  const oneOf: BridgeResult['oneOf'] = []
   if (distinct.length === 1 && distinct[0] === bridge.sinusRhythmAlone.snomed) {
     bridge.sinusRhythmAlone.aha.forEach((c) => codes.add(c))
     return result(codes, modifiers, unmapped)
   }
   for (const s of distinct) {
     const e = bridge.codes[s]
-    if (!e || e.aha.length === 0) { unmapped.push(s); continue }
+    if (!e || e.aha.length === 0) {
+      unmapped.push(s)
+      if (e?.oneOf) oneOf.push({ source: s, aha: [...e.oneOf] })
+      continue
+    }
     e.aha.forEach((c) => codes.add(c))
     e.modifiers.forEach((m) => modifiers.add(m))
   }
-  return result(codes, modifiers, unmapped)
+  return result(codes, modifiers, unmapped, oneOf)
 }
 
 /**

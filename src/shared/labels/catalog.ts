@@ -1,3 +1,4 @@
+import type { BridgeResult } from './bridges'
 import { catalog } from './files'
 import type { Catalog, CodeEntry, Scheme, TierKey } from './schema'
 
@@ -50,11 +51,21 @@ export function tierOfCode<S extends Scheme>(code: string, scheme: S): TierOrUnm
  * `unmapped` (flag for review). The ECG is 'unmapped' when it has no codes, no mapped code, or only
  * normal-tier codes beside an unmapped one: an unknown finding must never read as normal.
  */
-export function tierOfCodes<S extends Scheme>(codes: readonly string[], scheme: S): { key: TierOrUnmapped<S>; unmapped: string[] } {
+export function tierOfCodes<S extends Scheme>(codes: readonly string[], scheme: S): TierResult<S> {
+  return combine(codes, [], scheme)
+}
+
+export interface TierResult<S extends Scheme = Scheme> {
+  key: TierOrUnmapped<S>
+  unmapped: string[]
+}
+
+/** mapped: AHA codes (those without a tier join `unmapped`); unmappedSources: source labels with no AHA code. */
+function combine<S extends Scheme>(mapped: readonly string[], unmappedSources: readonly string[], scheme: S): TierResult<S> {
   const tiers = tiersOf(scheme)
-  const unmapped: string[] = []
+  const unmapped: string[] = [...new Set(unmappedSources)]
   let worst = -1
-  for (const code of codes) {
+  for (const code of mapped) {
     const key = tierOfCode(code, scheme)
     if (key === 'unmapped') {
       if (!unmapped.includes(code)) unmapped.push(code)
@@ -64,6 +75,21 @@ export function tierOfCodes<S extends Scheme>(codes: readonly string[], scheme: 
   }
   if (worst < 0 || (worst === 0 && unmapped.length > 0)) return { key: 'unmapped', unmapped }
   return { key: tiers[worst]!.key as TierKey<S>, unmapped }
+}
+
+/**
+ * Tier of a bridged record (ahaFromScp / ahaFromSnomed result). Like tierOfCodes over its codes, with its
+ * unmapped source codes kept unmapped, except a `oneOf` source whose candidates all share one tier (e.g. MI
+ * with unknown site -> urgent): that tier is used and the source leaves `unmapped`.
+ */
+export function tierOfBridged<S extends Scheme>(bridged: BridgeResult, scheme: S): TierResult<S> {
+  const resolved = new Map<string, string>()
+  for (const o of bridged.oneOf) {
+    const keys = new Set(o.aha.map((c) => tierOfCode(c, scheme)))
+    if (keys.size === 1 && !keys.has('unmapped') && o.aha[0] !== undefined) resolved.set(o.source, o.aha[0])
+  }
+  const stillUnmapped = bridged.unmapped.filter((s) => !resolved.has(s))
+  return combine([...bridged.codes, ...resolved.values()], stillUnmapped, scheme)
 }
 
 export { ahaFromScp, ahaFromSnomed, parseScpCodes, type BridgeResult, type ScpOptions } from './bridges'

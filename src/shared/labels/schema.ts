@@ -53,11 +53,14 @@ const zBridgeEntry = z.object({
   note: z.string().optional(),
   /** Required when aha is empty: why there is no AHA equivalent. */
   reason: z.string().optional(),
+  /** With an empty aha: the source means one of these codes without saying which (e.g. MI, site unknown). */
+  oneOf: z.array(zCode).min(2).optional(),
 })
 
 export const zScpBridge = z.object({
   version: zVersion,
   source: z.string(),
+  oneOf: z.string(),
   likelihoodPolicy: z.object({ text: z.string(), defaultMinLikelihood: z.number().min(0) }),
   sinusRhythmAlone: z.object({ statement: z.string(), aha: z.array(zCode).min(1), text: z.string() }),
   statements: z.record(z.string(), zBridgeEntry.extend({ kind: z.string(), description: z.string() })),
@@ -70,6 +73,7 @@ export const zScpBridge = z.object({
 export const zSnomedBridge = z.object({
   version: zVersion,
   source: z.string(),
+  oneOf: z.string(),
   sinusRhythmAlone: z.object({ snomed: z.string(), aha: z.array(zCode).min(1), text: z.string() }),
   codes: z.record(z.string().regex(/^\d+$/), zBridgeEntry.extend({ abbreviation: z.string(), name: z.string(), modifiers: z.array(zCode) })),
 })
@@ -98,8 +102,10 @@ export function crossCheck(cat: Catalog, scp: ScpBridge, snomed: SnomedBridge): 
     }
   }
   const modifiers = new Set(cat.modifiers.map((m) => m.code))
-  const checkBridge = (place: string, e: { aha: string[]; reason?: string | undefined; modifiers?: string[] }): void => {
-    for (const c of e.aha) if (!seen.has(c)) problems.push(`${place}: AHA code ${c} is not in catalog.json`)
+  type Entry = { aha: string[]; reason?: string | undefined; modifiers?: string[]; oneOf?: string[] | undefined }
+  const checkBridge = (place: string, e: Entry): void => {
+    for (const c of [...e.aha, ...(e.oneOf ?? [])]) if (!seen.has(c)) problems.push(`${place}: AHA code ${c} is not in catalog.json`)
+    if (e.oneOf && e.aha.length > 0) problems.push(`${place}: oneOf is only for entries without an AHA code`)
     for (const m of e.modifiers ?? []) if (!modifiers.has(m)) problems.push(`${place}: modifier ${m} is not in catalog.json`)
     if (e.aha.length === 0 && !e.reason) problems.push(`${place}: no AHA code and no reason`)
   }
