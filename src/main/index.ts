@@ -22,8 +22,16 @@ const CSP = [
 ].join('; ')
 
 async function createWindow(): Promise<void> {
-  const services = await composeServices({ userDataDir: app.getPath('userData'), electron: true })
-  const win = new BrowserWindow({
+  let win: BrowserWindow | null = null
+  // 'report:pdf' prints whatever the window shows (the renderer navigates to the report route first)
+  const pdfPrinter = {
+    async printToPdf(o: { landscape: boolean; pageSize: 'A4' | 'Letter' }): Promise<Uint8Array> {
+      if (!win || win.isDestroyed()) throw new Error('report:pdf: no window to print')
+      return new Uint8Array(await win.webContents.printToPDF({ landscape: o.landscape, pageSize: o.pageSize, printBackground: true }))
+    },
+  }
+  const services = await composeServices({ userDataDir: app.getPath('userData'), electron: true, pdfPrinter })
+  win = new BrowserWindow({
     width: 1440,
     height: 900,
     show: false,

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path'
 import type { EcgHandlers } from '@shared/contract'
 import { EventBus } from './events'
+import { createReportHandlers, type PdfPrinter } from '../report/pdf'
 
 export interface ComposeOptions {
   /** Writable per-user directory (signal store, user model versions, settings). */
@@ -13,6 +14,8 @@ export interface ComposeOptions {
   /** Root holding `models/` and `resources/` (the repo root in development, the app path when packaged). */
   appRoot?: string
   electron: boolean
+  /** Electron only: prints the app window to PDF ('report:pdf'); absent elsewhere (the renderer prints itself). */
+  pdfPrinter?: PdfPrinter
 }
 
 export interface Services {
@@ -35,6 +38,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     signals: join(options.userDataDir, 'signals'),
   }
   void paths
-  const handlers = {} as EcgHandlers
+  const handlers = {
+    ...createReportHandlers(options.pdfPrinter ?? null),
+  } as EcgHandlers
   return { handlers, events, dispose: async () => {} }
 }

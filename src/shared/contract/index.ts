@@ -2,6 +2,7 @@ import type { ApiOf, HandlersOf } from './define'
 import type { EventName, EventPayload } from './inference'
 import { recordChannels } from './records'
 import { inferenceChannels } from './inference'
+import { reportChannels } from './report'
 import { clinicianChannels } from './clinician'
 
 /**
@@ -12,6 +13,7 @@ export const channels = {
   ...recordChannels,
   ...inferenceChannels,
   ...clinicianChannels,
+  ...reportChannels,
 }
 
 export type Channels = typeof channels
