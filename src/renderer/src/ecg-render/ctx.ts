@@ -4,8 +4,9 @@
  * A real CanvasRenderingContext2D satisfies it.
  */
 export interface Ctx2D {
-  fillStyle: string | CanvasGradient | CanvasPattern
-  strokeStyle: string | CanvasGradient | CanvasPattern
+  // `object` stands for CanvasGradient | CanvasPattern so this file needs no DOM lib (the bench runs under Node)
+  fillStyle: string | object
+  strokeStyle: string | object
   lineWidth: number
   lineJoin: string
   font: string
