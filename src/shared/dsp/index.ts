@@ -1,0 +1,10 @@
+/** Signal preprocessing matching the Python training pipeline (scipy.signal), plus its building blocks. */
+export { preprocess, describeSpec, validateSpec, minSamples, type PreprocessResult, type PreprocessOptions } from './pipeline'
+export { resamplePoly, resampleRatio } from './resample'
+export { butterBandpassSos, zpk2sos, buttap, lp2bpZpk, bilinearZpk, type SosMatrix } from './butter'
+export { sosfiltfilt, filtfilt, sosfiltZi, lfilterZi, oddExtend, sosPadlen } from './filtfilt'
+export { iirnotch } from './notch'
+export { zscore } from './standardise'
+export { windowStarts } from './window'
+export { firwinKaiserLowpass, kaiser, besselI0 } from './fir'
+export { PreprocessError, type PreprocessErrorCode } from './errors'
