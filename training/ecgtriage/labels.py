@@ -197,28 +197,24 @@ def aha_from_scp(
     """PTB-XL scp_codes (statement -> likelihood, or statements) + heart_axis -> {codes, modifiers, unmapped}.
 
     Likelihood 0 means 'not quantified' and always counts; quantified statements below min_likelihood are dropped.
-    A record whose only counted statement is SR reads as AHA 1. axis_policy 'readme' also maps LAD/RAD.
+    A record whose only statement is SR (and no axis deviation) reads as AHA 1. axis_policy 'readme' also maps LAD/RAD.
     """
     if axis_policy not in ("pathological", "readme"):
         raise LabelError("axis_policy", f"unknown policy {axis_policy!r}")
     lo = scp_bridge["likelihoodPolicy"]["defaultMinLikelihood"] if min_likelihood is None else min_likelihood
-    items = scp_codes.items() if isinstance(scp_codes, Mapping) else ((s, 0) for s in scp_codes)
-    counted = [s.strip() for s, lk in items if lk == 0 or lk >= lo]
+    items = [(s.strip(), lk) for s, lk in (scp_codes.items() if isinstance(scp_codes, Mapping) else ((s, 0) for s in scp_codes))]
+    counted = [s for s, lk in items if lk == 0 or lk >= lo]
     codes: set[str] = set()
     unmapped: list[str] = []
     one_of: list[dict] = []
-    alone = scp_bridge["sinusRhythmAlone"]
-    if counted == [alone["statement"]]:
-        codes.update(alone["aha"])
-    else:
-        for s in dict.fromkeys(counted):
-            e = scp_bridge["statements"].get(s)
-            if e and e["aha"]:
-                codes.update(e["aha"])
-                continue
-            unmapped.append(s)
-            if e and e.get("oneOf"):
-                one_of.append({"source": s, "aha": list(e["oneOf"])})
+    for s in dict.fromkeys(counted):
+        e = scp_bridge["statements"].get(s)
+        if e and e["aha"]:
+            codes.update(e["aha"])
+            continue
+        unmapped.append(s)
+        if e and e.get("oneOf"):
+            one_of.append({"source": s, "aha": list(e["oneOf"])})
     axis = heart_axis.strip() if isinstance(heart_axis, str) else ""
     if axis:
         e = scp_bridge["heartAxis"]["values"].get(axis)
@@ -226,6 +222,10 @@ def aha_from_scp(
             unmapped.append(f"heart_axis:{axis}")
         else:
             codes.update(e["readmeAha"] if axis_policy == "readme" and e.get("readmeAha") else e["aha"])
+    # The record's only statement (before likelihood filtering) is SR and the axis adds nothing: a normal ECG.
+    alone = scp_bridge["sinusRhythmAlone"]
+    if [s for s, _ in items] == [alone["statement"]] and not unmapped and len(codes) == 1:
+        codes = set(alone["aha"])
     return _result(codes, set(), unmapped, one_of)
 
 

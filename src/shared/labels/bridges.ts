@@ -32,7 +32,7 @@ function result(codes: Set<string>, modifiers: Set<string>, unmapped: string[], 
 
 /**
  * PTB-XL: scp_codes (statement -> likelihood, or a list of statements) and the optional heart_axis value.
- * A record whose only counted statement is SR reads as AHA 1 (normal ECG).
+ * A record whose only statement is SR (and no axis deviation) reads as AHA 1 (normal ECG).
  */
 export function ahaFromScp(
   scpCodes: Readonly<Record<string, number>> | readonly string[],
@@ -48,21 +48,23 @@ export function ahaFromScp(
   const codes = new Set<string>()
   const unmapped: string[] = []
   const oneOf: BridgeResult['oneOf'] = []
-  const alone = bridge.sinusRhythmAlone
-  if (counted.length === 1 && counted[0] === alone.statement) alone.aha.forEach((c) => codes.add(c))
-  else {
-    for (const s of new Set(counted)) {
-      const e = bridge.statements[s]
-      if (e && e.aha.length > 0) { e.aha.forEach((c) => codes.add(c)); continue }
-      unmapped.push(s)
-      if (e?.oneOf) oneOf.push({ source: s, aha: [...e.oneOf] })
-    }
+  for (const s of new Set(counted)) {
+    const e = bridge.statements[s]
+    if (e && e.aha.length > 0) { e.aha.forEach((c) => codes.add(c)); continue }
+    unmapped.push(s)
+    if (e?.oneOf) oneOf.push({ source: s, aha: [...e.oneOf] })
   }
   const axis = heartAxis?.trim()
   if (axis) {
     const e = bridge.heartAxis.values[axis]
     if (!e) unmapped.push(`heart_axis:${axis}`)
     else (options.axisPolicy === 'readme' && e.readmeAha ? e.readmeAha : e.aha).forEach((c) => codes.add(c))
+  }
+  // The record's only statement (before likelihood filtering) is SR and the axis adds nothing: a normal ECG.
+  const alone = bridge.sinusRhythmAlone
+  if (entries.length === 1 && entries[0]?.[0] === alone.statement && unmapped.length === 0 && codes.size === 1) {
+    codes.clear()
+    alone.aha.forEach((c) => codes.add(c))
   }
   return result(codes, new Set(), unmapped, oneOf)
 }

@@ -6,7 +6,9 @@ import type { Catalog, CodeEntry, Scheme, TierKey } from './schema'
  * The label catalog API: AHA codes -> severity tiers (resources/labels/catalog.json, mirrored in
  * training/ecgtriage/labels.py). Pure functions; the files are validated when ./files loads.
  */
-export { catalog, scpBridge, snomedBridge } from './files'
+export { catalog, scpBridge, snomedBridge, validateLabelFiles } from './files'
+export { LabelError } from './errors'
+export { crossCheck } from './schema'
 
 /** Version of the label mapping; stamped into model manifests (labelMappingVersion). */
 export const LABEL_MAPPING_VERSION: string = catalog.version
@@ -27,7 +29,7 @@ const byCode = new Map<string, CodeInfo>([
 export const TRAINING_CODES: readonly string[] = catalog.codes.map((e) => e.code)
 
 /** Tier definitions of a scheme, ordered by rank (normal first). */
-export function tiersOf(scheme: Scheme): Catalog['tiers'][Scheme] {
+export function tiersOf<S extends Scheme>(scheme: S): Catalog['tiers'][S] {
   return catalog.tiers[scheme]
 }
 
