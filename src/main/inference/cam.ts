@@ -33,7 +33,7 @@ export function reluInPlace(x: Float32Array): Float32Array {
  * Linear interpolation to `outLength` samples with half-pixel centres (PyTorch F.interpolate(mode='linear',
  * align_corners=False)): output sample i sits at input position (i + 0.5) * in/out - 0.5, clamped. (T) -> (N)
  */
-export function resampleLinear(x: Float32Array, outLength: number): Float32Array {
+export function resampleLinear(x: Float32Array, outLength: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(outLength)
   const n = x.length
   if (n === 0 || outLength === 0) return out
@@ -50,7 +50,7 @@ export function resampleLinear(x: Float32Array, outLength: number): Float32Array
 }
 
 /** Divide by the maximum so the map spans [0, 1]; an all-zero map stays zero. (N) -> (N) */
-export function normaliseUnit(x: Float32Array): Float32Array {
+export function normaliseUnit<T extends Float32Array>(x: T): T {
   let max = 0
   for (let i = 0; i < x.length; i++) if (x[i]! > max) max = x[i]!
   if (max > 0) for (let i = 0; i < x.length; i++) x[i] = x[i]! / max
@@ -62,7 +62,7 @@ export function normaliseUnit(x: Float32Array): Float32Array {
  * averaging where windows overlap (only the last, end-aligned window can overlap), then crop to
  * `recordLength` (padding beyond the record end is dropped). windows[i] (W), starts[i] -> (recordLength)
  */
-export function placeWindows(windows: readonly Float32Array[], starts: readonly number[], recordLength: number): Float32Array {
+export function placeWindows(windows: readonly Float32Array[], starts: readonly number[], recordLength: number): Float32Array<ArrayBuffer> {
   const sum = new Float32Array(recordLength)
   const count = new Uint16Array(recordLength)
   windows.forEach((w, i) => {
@@ -99,7 +99,7 @@ export interface CamInput {
  * record axis at the model rate -> resample to the record's rate and length -> normalise to [0, 1].
  * Raw (unnormalised) window maps are combined so windows keep their relative strength.
  */
-export function recordCam(input: CamInput): Float32Array {
+export function recordCam(input: CamInput): Float32Array<ArrayBuffer> {
   const perWindow = input.features.map((f) =>
     resampleLinear(reluInPlace(classActivation(f, input.channels, input.steps, input.weight, input.classIndex)), input.windowSamples),
   )

@@ -1,0 +1,98 @@
+/**
+ * Main-thread handle on the inference worker. Requests are queued by the worker's event loop one at a time;
+ * the promise of each resolves with its reply. Also an Engine, so the registry can probe models through it.
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { ExplainTarget, Explanation } from '@shared/contract/analysis'
+import type { EcgRecord } from '@shared/ecg'
+import type { AnalyzerModels } from './analyzer'
+import type { Engine, SessionInfo, TensorOut } from './engine'
+import type { LoadedModel } from './loaded-model'
+import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResults } from './protocol'
+
+export class WorkerError extends Error {
+  constructor(name: string, message: string) {
+    super(message)
+    this.name = name
+  }
+}
+
+/**
+ * Where the worker script is: beside this file when running from source (tsx, vitest), or the separate
+ * 'inference-worker' entry beside the bundled main (electron-vite build, out/main/).
+ */
+export function workerLocation(): { url: URL; fromSource: boolean } {
+  const here = import.meta.url
+  if (/\.ts$/.test(fileURLToPath(here))) return { url: new URL('./worker.ts', here), fromSource: true }
+  return { url: new URL('./inference-worker.js', here), fromSource: false }
+}
+
+function tsxLoaderArgs(): string[] {
+  if (process.execArgv.some((a) => a.includes('tsx'))) return [...process.execArgv] // already under tsx: inherit
+  const loader = createRequire(import.meta.url).resolve('tsx')
+  return ['--import', pathToFileURL(loader).href]
+}
+
+export class InferenceWorker implements Engine {
+  private readonly worker: Worker
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  private exited: Error | null = null
+
+  constructor(init: WorkerInit = {}) {
+    const { url, fromSource } = workerLocation()
+    if (!existsSync(fileURLToPath(url))) throw new Error(`inference worker script not found at ${fileURLToPath(url)} (build with electron-vite, or run from source)`)
+    this.worker = new Worker(url, { workerData: init, ...(fromSource ? { execArgv: tsxLoaderArgs() } : {}) })
+    this.worker.on('message', (reply: WorkerReply) => {
+      const p = this.pending.get(reply.id)
+      if (!p) return
+      this.pending.delete(reply.id)
+      if (reply.ok) p.resolve(reply.value)
+      else p.reject(new WorkerError(reply.error.name, reply.error.message))
+    })
+    const fail = (err: Error): void => {
+      this.exited = err
+      for (const p of this.pending.values()) p.reject(err)
+      this.pending.clear()
+    }
+    this.worker.on('error', (err) => fail(new WorkerError('WorkerCrashed', `inference worker failed: ${err.message}`)))
+    this.worker.on('exit', (code) => fail(new WorkerError('WorkerExited', `inference worker exited (code ${code})`)))
+  }
+
+  private call<K extends WorkerRequest['op']>(req: Extract<WorkerRequest, { op: K }>, transfer: ArrayBuffer[] = []): Promise<WorkerResults[K]> {
+    if (this.exited) return Promise.reject(this.exited)
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      this.worker.postMessage({ id, req }, transfer)
+    })
+  }
+
+  open(key: string, modelPath: string): Promise<SessionInfo> {
+    return this.call({ op: 'open', key, path: modelPath })
+  }
+
+  async close(key: string): Promise<void> {
+    await this.call({ op: 'close', key })
+  }
+
+  run(key: string, inputName: string, input: Float32Array, dims: readonly number[], outputs: readonly string[]): Promise<Record<string, TensorOut>> {
+    return this.call({ op: 'run', key, inputName, input, dims: [...dims], outputs: [...outputs] })
+  }
+
+  analyze(records: EcgRecord[], models: AnalyzerModels): Promise<WorkerResults['analyze']> {
+    return this.call({ op: 'analyze', records, models })
+  }
+
+  explain(record: EcgRecord, model: LoadedModel, target: ExplainTarget): Promise<Explanation> {
+    return this.call({ op: 'explain', record, model, target })
+  }
+
+  async terminate(): Promise<void> {
+    this.exited ??= new WorkerError('WorkerExited', 'inference worker was stopped')
+    await this.worker.terminate()
+  }
+}
