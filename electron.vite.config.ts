@@ -11,6 +11,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
+          // the inference worker thread (src/main/inference/worker-client.ts loads it beside index.js)
+          'inference-worker': resolve(__dirname, 'src/main/inference/worker.ts'),
         },
         // native / wasm packages are loaded from node_modules at run time, never bundled
         external: ['onnxruntime-node', 'h5wasm', 'h5wasm/node'],

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import type { EcgHandlers } from '@shared/contract'
 import { EventBus } from './events'
 import { createReportHandlers, type PdfPrinter } from '../report/pdf'
+import { appVersionFrom, createInference } from '../inference/create'
 
 export interface ComposeOptions {
   /** Writable per-user directory (signal store, user model versions, settings). */
@@ -38,8 +39,17 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     signals: join(options.userDataDir, 'signals'),
   }
   void paths
+  const inference = await createInference({
+    shippedDir: paths.models,
+    userDir: paths.userModels,
+    stateFile: join(options.userDataDir, 'models-state.json'),
+    events,
+    electron: options.electron,
+    appVersion: appVersionFrom(appRoot),
+  })
   const handlers = {
     ...createReportHandlers(options.pdfPrinter ?? null),
+    ...inference.handlers,
   } as EcgHandlers
-  return { handlers, events, dispose: async () => {} }
+  return { handlers, events, dispose: async () => { await inference.dispose() } }
 }

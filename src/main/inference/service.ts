@@ -48,6 +48,11 @@ export class InferenceService {
     return this.provider
   }
 
+  /** The provider the worker opened a model with (known after the registry's probe, before any analysis). */
+  noteProvider(provider: string): void {
+    this.provider = provider
+  }
+
   /** The model used for a role (tierId picks triage-tier3 / triage-tier4 explicitly). */
   async model(role: ModelRole, id?: string): Promise<LoadedModel> {
     const entry = this.o.registry.active(role, id)
