@@ -44,6 +44,8 @@ export const zCodeResult = z.object({
   positive: z.boolean(),
   /** Tier key of this code in the result's scheme, or 'unmapped'. */
   tier: z.string(),
+  /** Index of the code in the code model's output (codes are listed by probability): the inference:explain target. */
+  classIndex: z.number().int().min(0).optional(),
 })
 
 export const zProvenance = z.object({
