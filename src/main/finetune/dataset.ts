@@ -112,3 +112,45 @@ export function toHeadData(data: LabelledEmbeddings, idx: readonly number[], tra
   }
   return out
 }
+
+/**
+ * Window-level training data from record-level labels: every window of a record is an example with the record's
+ * label, weighted 1/W so each record counts once whatever its length. The split is made on records (windows of
+ * one record never straddle train and validation).
+ * perRecord[r].embedding (W_r, D); targets per record -> train/val HeadData over windows.
+ */
+export function windowedSplit(
+  kind: HeadKind,
+  perRecord: ReadonlyArray<{ embedding: Float32Array; windows: number }>,
+  recordTargets: Int32Array | Uint8Array,
+  classes: number,
+  dim: number,
+  valFraction: number,
+  seed: number,
+): { train: HeadData; val: HeadData | null; trainRecords: number[]; valRecords: number[]; trainCounts: number[] } {
+  const nRec = perRecord.length
+  const recordLevel: LabelledEmbeddings = { kind, X: new Float32Array(0), n: nRec, dim, classes, targets: recordTargets }
+  const split = valFraction > 0 ? stratifiedSplit(strataOf(recordLevel), valFraction, seed) : { train: Array.from({ length: nRec }, (_, i) => i), val: [] }
+  const trainTargets = kind === 'softmax' ? Int32Array.from(split.train, (r) => recordTargets[r]!) : Uint8Array.from(split.train.flatMap((r) => Array.from(recordTargets.subarray(r * classes, (r + 1) * classes))))
+  const trainCounts = classCounts({ ...recordLevel, n: split.train.length, targets: trainTargets })
+  const build = (records: number[]): HeadData => {
+    const total = records.reduce((a, r) => a + perRecord[r]!.windows, 0)
+    const X = new Float32Array(total * dim)
+    const windowTargets = kind === 'softmax' ? new Int32Array(total) : new Uint8Array(total * classes)
+    const per: number[] = []
+    let w = 0
+    for (const r of records) {
+      const rec = perRecord[r]!
+      X.set(rec.embedding.subarray(0, rec.windows * dim), w * dim)
+      for (let k = 0; k < rec.windows; k++, w++) {
+        if (kind === 'softmax') windowTargets[w] = recordTargets[r]!
+        else windowTargets.set(recordTargets.subarray(r * classes, (r + 1) * classes), w * classes)
+        per.push(1 / rec.windows)
+      }
+    }
+    const data = toHeadData({ kind, X, n: total, dim, classes, targets: windowTargets }, Array.from({ length: total }, (_, i) => i), trainCounts, split.train.length)
+    for (let i = 0; i < total; i++) data.weights[i]! *= per[i]!
+    return data
+  }
+  return { train: build(split.train), val: split.val.length ? build(split.val) : null, trainRecords: split.train, valRecords: split.val, trainCounts }
+}

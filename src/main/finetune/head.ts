@@ -34,6 +34,8 @@ export interface Objective {
   /** L2 strength toward the reference head; 0 disables it. */
   lambda: number
   reference: Head
+  /** (C) 1 = keep this class's row at the reference (e.g. a code with no local positives). */
+  frozen?: Uint8Array
 }
 
 export function cloneHead(h: Head): Head {
@@ -158,6 +160,13 @@ export function lossAndGrad(head: Head, data: HeadData, obj: Objective): LossGra
       gb[c]! += obj.lambda * diff
     }
     loss += (obj.lambda / 2) * reg
+  }
+  if (obj.frozen) {
+    for (let c = 0; c < C; c++) {
+      if (!obj.frozen[c]) continue
+      gb[c] = 0
+      gW.fill(0, c * D, (c + 1) * D)
+    }
   }
   return { loss, gW, gb }
 }

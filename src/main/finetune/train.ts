@@ -37,10 +37,10 @@ export interface TrainHooks {
   shouldStop?(): boolean
 }
 
-export function trainHead(kind: HeadKind, initial: Head, train: HeadData, val: HeadData | null, opts: TrainOptions, hooks: TrainHooks = {}): TrainResult {
+export function trainHead(kind: HeadKind, initial: Head, train: HeadData, val: HeadData | null, opts: TrainOptions, hooks: TrainHooks = {}, frozen?: Uint8Array): TrainResult {
   const reference = cloneHead(initial)
   const head = cloneHead(initial)
-  const obj = { kind, lambda: opts.lambda, reference }
+  const obj = { kind, lambda: opts.lambda, reference, ...(frozen ? { frozen } : {}) }
   const C = head.classes
   const sizes = [head.W.length, head.b.length]
   const m = sizes.map((s) => new Float64Array(s))
