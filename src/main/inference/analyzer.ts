@@ -91,6 +91,7 @@ export class Analyzer {
       threshold: models.codes.thresholds[code] ?? 0.5,
       positive: codeAgg.positive[c]!,
       tier: tierOfCode(code, scheme),
+      classIndex: c,
     }))
     const positives = codes.filter((c) => c.positive).map((c) => ({ code: c.code, probability: c.probability, tierIndex: c.tier === 'unmapped' ? null : tierKeys.indexOf(c.tier) }))
     const consistency = applyConsistency(tierAgg.index, positives)
