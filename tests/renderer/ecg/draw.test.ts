@@ -107,6 +107,22 @@ describe('drawTraces', () => {
     expect(traces[0]!.moves).toBe(2)
   })
 
+  it('with startS = 10 a spike at 13 s lands 0.5 s into the 12.5-15 s column', () => {
+    const byLead = new Map(STANDARD_LEADS.map((l) => {
+      const x = new Float32Array(500 * 20)
+      x[13 * 500] = 1
+      return [l, x] as const
+    }))
+    const p = paperLayout({ layout: '3x4+II', speedMmPerS: 25, gainMmPerMv: 10, startS: 10 })
+    const ctx = new RecordingCtx()
+    drawTraces(ctx, p, { pxPerMm: PX, speedMmPerS: 25, gainMmPerMv: 10 }, { byLead, samplingRateHz: 500, filterLabel: '' })
+    const traces = ctx.strokedPaths().filter((s) => s.points.length > 6)
+    const avr = p.cells.find((c) => c.lead === 'aVR')!
+    const peak = traces[p.cells.indexOf(avr)]!.points.find(([, y]) => y < avr.baselineMm * PX - 39)!
+    expect(peak[0]).toBeCloseTo(avr.xMm * PX + 50.5, 6)
+    expect(ctx.texts().at(-1)).toBe('25 mm/s   10 mm/mV   no filter   500 Hz')
+  })
+
   it('a short record stops where the data stops (6 s: last column empty)', () => {
     const byLead = new Map(STANDARD_LEADS.map((l) => [l, new Float32Array(3000)] as const))
     const ctx = new RecordingCtx()

@@ -64,6 +64,13 @@ describe('paperLayout', () => {
     expect(twelve.cells.map((c) => [c.lead, c.row, c.t0S, c.t1S, c.widthMm])).toEqual(STANDARD_LEADS.map((l, i) => [l, i, 0, 10, 500]))
   })
 
+  it('startS pages the windows through a long record without moving the cells', () => {
+    const first = paperLayout({ layout: '3x4+II', speedMmPerS: 25, gainMmPerMv: 10 })
+    const second = paperLayout({ layout: '3x4+II', speedMmPerS: 25, gainMmPerMv: 10, startS: 10 })
+    expect(second.cells.map((c) => [c.xMm, c.yMm, c.widthMm])).toEqual(first.cells.map((c) => [c.xMm, c.yMm, c.widthMm]))
+    expect(second.cells.map((c) => [c.t0S, c.t1S])).toEqual(first.cells.map((c) => [c.t0S + 10, c.t1S + 10]))
+  })
+
   it('cellAt finds the cell under a point and nothing in the calibration margin', () => {
     const p = paperLayout({ layout: '3x4+II', speedMmPerS: 25, gainMmPerMv: 10 })
     const v5 = p.cells.find((c) => c.lead === 'V5')!

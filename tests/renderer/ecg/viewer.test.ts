@@ -161,6 +161,19 @@ describe('EcgViewer with recording contexts', () => {
     expect(root.attributes('data-ready')).toBe('true')
   })
 
+  it('startS pages through a long record: the second 10 s of a 20 s record is drawn, past the end nothing is', async () => {
+    const long = STANDARD_LEADS.map(() => new Float32Array(FS * 20).fill(0.1))
+    const w = mountViewer({ signals: long, startS: 10 })
+    await nextTick()
+    expect(w.find('.ecg-viewer').attributes('data-start-s')).toBe('10')
+    expect(traceCount(ctxOf('trace'))).toBe(13)
+    ctxOf('trace').reset()
+    await w.setProps({ startS: 20 })
+    expect(ctxOf('trace').calls.length).toBeGreaterThan(0) // redrawn: the paper, labels, calibration
+    expect(traceCount(ctxOf('trace'))).toBe(0)
+    expect(w.find('.ecg-viewer').attributes('data-ready')).toBe('true')
+  })
+
   it('bad input shows a typed error naming the prop instead of crashing', async () => {
     const w = mountViewer({ leads: ['I', 'II', 'X7'], signals: signals(['I', 'II', 'X7']) })
     await nextTick()

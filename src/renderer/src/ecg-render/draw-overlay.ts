@@ -26,7 +26,6 @@ export function drawOverlay(ctx: Ctx2D, layout: PaperLayout, s: Scale, caliper: 
   const bottom = caliper.cell ? top + mmToPx(caliper.cell.heightMm, s.pxPerMm) : Math.max(caliper.a.y, caliper.b.y) + mmToPx(7.5, s.pxPerMm)
   const half = mmToPx(5, s.pxPerMm)
   ctx.strokeStyle = CALIPER_COLOUR
-  ctx.fillStyle = CALIPER_COLOUR
   ctx.lineWidth = Math.max(1, Math.round(s.pxPerMm * 0.3))
   ctx.setLineDash([])
   ctx.beginPath()
@@ -54,9 +53,16 @@ export function drawOverlay(ctx: Ctx2D, layout: PaperLayout, s: Scale, caliper: 
     labelY = (caliper.a.y + caliper.b.y) / 2
   }
   ctx.stroke()
-  ctx.font = fontPx(3.2, s.pxPerMm, '600')
+  const text = caliperLabel(m)
+  const size = fontPx(3.2, s.pxPerMm, '600')
+  // a pale backing so the reading stays legible over the trace; width estimated (Ctx2D has no measureText)
+  const textH = Number.parseFloat(size)
+  ctx.fillStyle = 'rgba(255,255,255,0.85)'
+  ctx.fillRect(labelX - 2, labelY - textH * 0.65, text.length * textH * 0.62 + 4, textH * 1.3)
+  ctx.fillStyle = CALIPER_COLOUR
+  ctx.font = size
   ctx.textBaseline = 'middle'
   ctx.textAlign = 'left'
-  ctx.fillText(caliperLabel(m), labelX, labelY)
+  ctx.fillText(text, labelX, labelY)
   return m
 }

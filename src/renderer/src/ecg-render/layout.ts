@@ -32,6 +32,8 @@ export interface PaperSpec {
   gainMmPerMv: GainMmPerMv
   /** Seconds of record the paper spans (default 10). */
   paperDurationS?: number
+  /** Record time at the paper's left edge (default 0): pages through records longer than the paper. */
+  startS?: number
 }
 
 export interface PaperCell {
@@ -92,7 +94,7 @@ export function rowHeightMm(gainMmPerMv: number): number {
 
 /** Lay out the paper for a spec. Pure; the same spec always gives the same layout. */
 export function paperLayout(specIn: PaperSpec): PaperLayout {
-  const spec: Required<PaperSpec> = { paperDurationS: 10, ...specIn }
+  const spec: Required<PaperSpec> = { paperDurationS: 10, startS: 0, ...specIn }
   const columns = COLUMNS[spec.layout]
   const nCols = columns.length
   const nRows = Math.max(...columns.map((c) => c.length))
@@ -114,10 +116,10 @@ export function paperLayout(specIn: PaperSpec): PaperLayout {
   columns.forEach((leads, col) => {
     leads.forEach((lead, row) => {
       const r = rows[row]!
-      const t0S = col * colDurS
+      const t0S = spec.startS + col * colDurS
       cells.push({
         lead, role: 'lead', row, col,
-        xMm: calMarginMm + t0S * spec.speedMmPerS, yMm: r.yMm,
+        xMm: calMarginMm + col * colDurS * spec.speedMmPerS, yMm: r.yMm,
         widthMm: colDurS * spec.speedMmPerS, heightMm: r.heightMm, baselineMm: r.baselineMm,
         t0S, t1S: t0S + colDurS,
       })
@@ -128,7 +130,7 @@ export function paperLayout(specIn: PaperSpec): PaperLayout {
     cells.push({
       lead: 'II', role: 'rhythm', row: nRows, col: 0,
       xMm: calMarginMm, yMm: r.yMm, widthMm: traceWidthMm, heightMm: r.heightMm, baselineMm: r.baselineMm,
-      t0S: 0, t1S: spec.paperDurationS,
+      t0S: spec.startS, t1S: spec.startS + spec.paperDurationS,
     })
   }
 
