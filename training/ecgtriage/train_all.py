@@ -1,0 +1,25 @@
+"""Train and export all three models (tier3, tier4, aha) with the default configuration.
+
+  cd training && nohup /usr/bin/python3 -m ecgtriage.train_all > runs/train_all.log 2>&1 &
+
+Extra arguments are passed to every run (e.g. --epochs 20, --ptbxl /data/ptbxl, --sph /data/sph).
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from .train import main as train_main
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    t0 = time.time()
+    for scheme in ("tier3", "tier4", "aha"):
+        train_main(["--scheme", scheme, "--export", *args])
+        print(f"[train_all] {scheme} finished at {time.time() - t0:.0f} s", flush=True)
+    print(f"[train_all] all done in {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
