@@ -54,7 +54,7 @@ def read_header(hea_path):
             gain, base = g, int(parts[4])  # baseline defaults to the ADC zero
         gains.append(float(gain))
         baselines.append(base)
-        leads.append(parts[8])
+        leads.append(next(l for l in LEADS if l.upper() == parts[8].upper()))  # PTB-XL writes AVR
     return float(fs), int(nsamp), np.array(gains), np.array(baselines), leads
 
 

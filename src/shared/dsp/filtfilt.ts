@@ -71,25 +71,40 @@ export function sosfiltZi(sos: SosMatrix): Float64Array {
 }
 
 /**
- * Cascade of biquads over buf[from..to) in the given direction, in place, starting from state
- * zi * buf[first sample of the pass] (scipy sosfilt with zi = sosfilt_zi(sos) * x0). Sections have a0 = 1.
+ * One biquad (transposed direct form II, a0 = 1) over buf in the given direction, in place, from state
+ * (z0, z1). Same arithmetic, in the same order, as scipy's sosfilt/lfilter inner loop.
  */
-function sosPass(sos: SosMatrix, zi: Float64Array, buf: Float64Array, forward: boolean, state: Float64Array): void {
-  const nSec = sos.length / 6
+function biquadPass(b0: number, b1: number, b2: number, a1: number, a2: number, z0: number, z1: number, buf: Float64Array, forward: boolean): void {
   const n = buf.length
-  const x0 = forward ? buf[0]! : buf[n - 1]!
-  for (let i = 0; i < nSec * 2; i++) state[i] = zi[i]! * x0
-  const step = forward ? 1 : -1
-  for (let k = forward ? 0 : n - 1, c = 0; c < n; c++, k += step) {
-    let x = buf[k]!
-    for (let s = 0; s < nSec; s++) {
-      const o = s * 6
-      const y = sos[o]! * x + state[2 * s]!
-      state[2 * s] = sos[o + 1]! * x - sos[o + 4]! * y + state[2 * s + 1]!
-      state[2 * s + 1] = sos[o + 2]! * x - sos[o + 5]! * y
-      x = y
+  if (forward) {
+    for (let k = 0; k < n; k++) {
+      const x = buf[k]!
+      const y = b0 * x + z0
+      z0 = b1 * x - a1 * y + z1
+      z1 = b2 * x - a2 * y
+      buf[k] = y
     }
-    buf[k] = x
+  } else {
+    for (let k = n - 1; k >= 0; k--) {
+      const x = buf[k]!
+      const y = b0 * x + z0
+      z0 = b1 * x - a1 * y + z1
+      z1 = b2 * x - a2 * y
+      buf[k] = y
+    }
+  }
+}
+
+/**
+ * Cascade of biquads over buf in one direction, in place, starting from state zi * (first sample of the
+ * pass) as scipy's sosfilt(sos, x, zi=sosfilt_zi(sos) * x0). Running each section over the whole signal in
+ * turn gives the same numbers as scipy's sample-major loop (sections do not feed back into earlier ones)
+ * and keeps coefficients and state in registers.
+ */
+function sosPass(sos: SosMatrix, zi: Float64Array, buf: Float64Array, forward: boolean): void {
+  const x0 = forward ? buf[0]! : buf[buf.length - 1]!
+  for (let o = 0, s = 0; o < sos.length; o += 6, s++) {
+    biquadPass(sos[o]!, sos[o + 1]!, sos[o + 2]!, sos[o + 4]!, sos[o + 5]!, zi[2 * s]! * x0, zi[2 * s + 1]! * x0, buf, forward)
   }
 }
 
@@ -117,9 +132,8 @@ export function sosfiltfilt(sos: SosMatrix, x: ArrayLike<number>): Float64Array 
   if (x.length <= edge) throw new RangeError(`sosfiltfilt needs more than ${edge} samples, got ${x.length}`)
   const ext = oddExtend(x, edge)
   const zi = sosfiltZi(sos)
-  const state = new Float64Array(zi.length)
-  sosPass(sos, zi, ext, true, state)
-  sosPass(sos, zi, ext, false, state)
+  sosPass(sos, zi, ext, true)
+  sosPass(sos, zi, ext, false)
   return ext.slice(edge, edge + x.length)
 }
 
@@ -130,9 +144,16 @@ export function filtfilt(b: ArrayLike<number>, a: ArrayLike<number>, x: ArrayLik
   if (x.length <= edge) throw new RangeError(`filtfilt needs more than ${edge} samples, got ${x.length}`)
   const ext = oddExtend(x, edge)
   const zi = lfilterZi(bn, an)
-  const state = new Float64Array(zi.length)
-  lfilterPass(bn, an, zi, ext, true, state)
-  lfilterPass(bn, an, zi, ext, false, state)
+  if (bn.length === 3) {
+    // second order (the notch): the register-resident biquad loop
+    biquadPass(bn[0]!, bn[1]!, bn[2]!, an[1]!, an[2]!, zi[0]! * ext[0]!, zi[1]! * ext[0]!, ext, true)
+    const last = ext[ext.length - 1]!
+    biquadPass(bn[0]!, bn[1]!, bn[2]!, an[1]!, an[2]!, zi[0]! * last, zi[1]! * last, ext, false)
+  } else {
+    const state = new Float64Array(zi.length)
+    lfilterPass(bn, an, zi, ext, true, state)
+    lfilterPass(bn, an, zi, ext, false, state)
+  }
   return ext.slice(edge, edge + x.length)
 }
 

@@ -83,11 +83,16 @@ describe('zero-phase filtering vs scipy', () => {
   const sos4 = butterBandpassSos(4, 0.5, 40, 500)
   const sos3 = butterBandpassSos(3, 0.5, 40, 500)
   const { b, a } = iirnotch(50, 30, 500)
+  // general transfer functions: third order, and unequal lengths with a[0] != 1 (normalised as scipy does)
+  const [b3, a3] = [[0.2, 0.3, 0.2, 0.1], [1, -0.5, 0.2, -0.05]]
+  const [b1, a1] = [[0.5, 0.25], [2, -0.6, 0.1, 0.05]]
   const ref = reference([
     { kind: 'sosfiltfilt', sos: encode(sos4), x: encode(x) },
     { kind: 'sosfiltfilt', sos: encode(sos3), x: encode(x) },
     { kind: 'sosfiltfilt', sos: encode(sos4), x: encode(short) },
     { kind: 'filtfilt', b: encode(b), a: encode(a), x: encode(x) },
+    { kind: 'filtfilt', b: encode(b3), a: encode(a3), x: encode(x) },
+    { kind: 'filtfilt', b: encode(b1), a: encode(a1), x: encode(x) },
   ])
   it('sosfiltfilt (even and odd order, and a record barely longer than the padding)', () => {
     expect(maxAbsDiff(sosfiltfilt(sos4, x), arr(ref[0]!, 'y').data)).toBeLessThan(1e-10)
@@ -96,6 +101,10 @@ describe('zero-phase filtering vs scipy', () => {
   })
   it('filtfilt with a notch', () => {
     expect(maxAbsDiff(filtfilt(b, a, x), arr(ref[3]!, 'y').data)).toBeLessThan(1e-10)
+  })
+  it('filtfilt with other orders and a[0] != 1', () => {
+    expect(maxAbsDiff(filtfilt(b3, a3, x), arr(ref[4]!, 'y').data)).toBeLessThan(1e-10)
+    expect(maxAbsDiff(filtfilt(b1, a1, x), arr(ref[5]!, 'y').data)).toBeLessThan(1e-10)
   })
   it('refuses a signal no longer than the padding, as scipy does', () => {
     expect(() => sosfiltfilt(sos4, noise(27, 1))).toThrow(/more than 27 samples/)
