@@ -1,0 +1,141 @@
+/**
+ * The open case: its row, latest AI result, the record's samples (from main's signal store, never IndexedDB),
+ * the explanation being shown, caliper measurements, annotations and the case's audit trail. Over-read actions
+ * go through db/cases (one transaction with the audit entry) and update the worklist row.
+ */
+import { defineStore } from 'pinia'
+import { markRaw } from 'vue'
+import type { AnalysisResult, Explanation, ExplainTarget } from '@shared/contract/analysis'
+import { useApi } from '../api'
+import { verifyChain, type ChainReport } from '../db/audit'
+import { addAnnotation, latestResult, recordOverread, signCase, type OverreadInput } from '../db/cases'
+import { useDb } from '../db/schema'
+import type { AnnotationRow, AuditEntry, CaseRow, OverreadAction, RecordSummary } from '../db/types'
+import { useProfileStore } from './profile'
+import { useWorklistStore } from './worklist'
+
+export interface LoadedRecord extends RecordSummary {
+  /** (leads.length) x (length), millivolts. */
+  signals: Float32Array[]
+}
+
+/** What the viewer's calipers report; kept loose so the viewer can add fields. */
+export interface Measurement {
+  kind: string
+  [key: string]: unknown
+}
+
+let openSeq = 0
+
+export const useCaseStore = defineStore('case', {
+  state: () => ({
+    caseId: null as string | null,
+    row: null as CaseRow | null,
+    result: null as AnalysisResult | null,
+    record: null as LoadedRecord | null,
+    loading: false,
+    error: null as string | null,
+    explainTarget: null as (ExplainTarget & { label: string }) | null,
+    explanation: null as Explanation | null,
+    explaining: false,
+    explainError: null as string | null,
+    heatmapOn: true,
+    measurements: [] as Measurement[],
+    annotations: [] as AnnotationRow[],
+    audit: [] as AuditEntry[],
+    chain: null as ChainReport | null,
+    actionError: null as string | null,
+  }),
+  getters: {
+    heatmap(state): { cam: Float32Array; opacity: number; label: string } | null {
+      if (!state.heatmapOn || !state.explanation || !state.explainTarget) return null
+      return { cam: state.explanation.cam, opacity: useProfileStore().display.heatmapOpacity, label: state.explainTarget.label }
+    },
+  },
+  actions: {
+    async open(id: string): Promise<void> {
+      const seq = ++openSeq // a newer open() wins when the user moves quickly through cases
+      const db = useDb()
+      Object.assign(this, { caseId: id, loading: true, error: null, record: null, explanation: null, explainTarget: null, explainError: null, measurements: [], actionError: null, chain: null })
+      try {
+        const row = await db.cases.get(id)
+        if (!row) throw new Error(`case ${id} not found`)
+        const result = await latestResult(db, row)
+        if (seq !== openSeq) return
+        this.row = row
+        this.result = result ? markRaw(result) : null
+        await this.refreshSide()
+        const record = await useApi()['records:get']({ id })
+        if (seq !== openSeq) return
+        this.record = markRaw(record)
+        // the triage explanation is what a GP needs first: show it without a click
+        if (result) void this.explain({ role: 'tier', classIndex: result.tier.index }, result.tier.key)
+      } catch (err) {
+        if (seq === openSeq) this.error = (err as Error).message
+      } finally {
+        if (seq === openSeq) this.loading = false
+      }
+    },
+    async refreshSide(): Promise<void> {
+      if (!this.caseId) return
+      const db = useDb()
+      this.annotations = await db.annotations.where('caseId').equals(this.caseId).sortBy('start_s')
+      this.audit = await db.auditLog.where('caseId').equals(this.caseId).sortBy('seq')
+    },
+    async explain(target: ExplainTarget, label: string): Promise<void> {
+      if (!this.caseId) return
+      const id = this.caseId
+      this.explainTarget = { ...target, label }
+      this.explaining = true
+      this.explainError = null
+      try {
+        const e = await useApi()['inference:explain']({ recordId: id, target })
+        if (this.caseId === id && this.explainTarget?.role === target.role && this.explainTarget.classIndex === target.classIndex) {
+          this.explanation = markRaw(e)
+          this.heatmapOn = true
+        }
+      } catch (err) {
+        this.explainError = (err as Error).message
+      } finally {
+        this.explaining = false
+      }
+    },
+    addMeasurement(m: Measurement): void {
+      this.measurements = [...this.measurements.slice(-19), m]
+    },
+    async overread(action: OverreadAction, input: OverreadInput = {}): Promise<boolean> {
+      return this.act(() => recordOverread(useDb(), this.caseId!, action, input, useProfileStore().actor))
+    },
+    async sign(typedName: string): Promise<boolean> {
+      return this.act(() => signCase(useDb(), this.caseId!, typedName, useProfileStore().actor))
+    },
+    async act(write: () => Promise<CaseRow>): Promise<boolean> {
+      this.actionError = null
+      try {
+        const row = await write()
+        this.row = row
+        useWorklistStore().upsert(row)
+        await this.refreshSide()
+        return true
+      } catch (err) {
+        this.actionError = (err as Error).message
+        return false
+      }
+    },
+    async annotate(seg: Omit<AnnotationRow, 'id' | 'createdAt' | 'user' | 'caseId'>): Promise<boolean> {
+      this.actionError = null
+      try {
+        await addAnnotation(useDb(), { ...seg, caseId: this.caseId! }, useProfileStore().actor)
+        await this.refreshSide()
+        return true
+      } catch (err) {
+        this.actionError = (err as Error).message
+        return false
+      }
+    },
+    async verify(): Promise<ChainReport> {
+      this.chain = await verifyChain(useDb())
+      return this.chain
+    },
+  },
+})
