@@ -16,6 +16,9 @@ Jobs:
   {"kind": "filtfilt", "b": array, "a": array, "x": array}      -> y
   {"kind": "record", "path", "spec", "stages": bool}            -> rate, leads, raw (L, n), resampled,
         bandpassed, notched, standardised (L, nT), windows (nWin, 12, W), starts, padded
+  {"kind": "training", "path", "spec" | null, "targetRateHz", "absent": [lead, ...]}
+        -> the training pipeline itself (training/ecgtriage/preprocess.py): spec (default_spec(targetRateHz)
+           when null), windows (nWin, 12, W), padded, missing; `absent` leads are marked not present
 """
 import base64
 import json
@@ -138,7 +141,27 @@ def run(job):
         res = {k: enc(v) for k, v in stages.items()}
         res.update(rate=fs, leads=leads, raw=enc(x), windows=enc(wins), starts=starts, padded=padded)
         return res
+    if kind == 'training':
+        return run_training(job)
     raise ValueError(f'unknown job kind {kind!r}')
+
+
+def run_training(job):
+    """The project's own Python preprocessing, so the TS twin is checked against the code that trains the models."""
+    import os
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+    sys.path.insert(0, os.path.join(repo, 'training'))
+    try:
+        from ecgtriage import preprocess as tp
+    except ImportError as e:
+        raise SystemExit(f'training pipeline not importable from {repo}/training: {e}')
+    x, fs, leads = read_record(job['path'])
+    if leads != LEADS:
+        raise ValueError(f"{job['path']}: leads {leads} are not the standard 12 in order")
+    spec = job['spec'] or tp.default_spec(job['targetRateHz'])
+    present = [lead not in job.get('absent', []) for lead in LEADS]
+    out = tp.preprocess(x, fs, spec, present=present, place=job['path'])
+    return {'spec': spec, 'windows': enc(out.windows), 'padded': bool(out.padded), 'missing': out.missing_leads}
 
 
 def main():
