@@ -29,8 +29,13 @@ const upfirdnLen = (hLen: number, nIn: number, up: number, down: number): number
   Math.floor(((nIn - 1) * up + hLen - 1) / down) + 1
 
 interface Plan {
-  /** Zero-padded, up-scaled FIR (scipy's h after the n_pre_pad/n_post_pad concatenation). */
-  h: Float64Array
+  /**
+   * Polyphase form of scipy's zero-padded, up-scaled FIR: phase p holds taps h[p], h[p + up], ... reversed,
+   * (up, perPhase) row-major, zero-filled past the end, so each output is one forward dot product over
+   * consecutive input samples, in the same order as scipy's upfirdn loop.
+   */
+  phases: Float64Array
+  perPhase: number
   nPreRemove: number
 }
 
@@ -52,7 +57,12 @@ function plan(up: number, down: number, nIn: number): Plan {
   while (upfirdnLen(core.length + nPrePad + nPostPad, nIn, up, down) < nOut + nPreRemove) nPostPad++
   const h = new Float64Array(nPrePad + core.length + nPostPad)
   for (let i = 0; i < core.length; i++) h[nPrePad + i] = core[i]! * up
-  const made = { h, nPreRemove }
+  const perPhase = Math.ceil(h.length / up)
+  const phases = new Float64Array(up * perPhase)
+  for (let p = 0; p < up; p++) {
+    for (let t = 0; p + t * up < h.length; t++) phases[p * perPhase + perPhase - 1 - t] = h[p + t * up]!
+  }
+  const made = { phases, perPhase, nPreRemove }
   if (plans.size > 64) plans.clear() // bounded: lengths vary per record
   plans.set(key, made)
   return made
@@ -61,7 +71,7 @@ function plan(up: number, down: number, nIn: number): Plan {
 /**
  * scipy.signal.resample_poly(x, up, down). (n) -> (ceil(n * up / down)). A copy when up == down.
  * Output i is sample (nPreRemove + i) * down of the zero-stuffed, filtered signal; only the taps that hit
- * real input samples are summed (the others multiply inserted zeros).
+ * real input samples are summed (the others multiply inserted zeros or the zero padding beyond the ends).
  */
 export function resamplePoly(x: Float64Array, up: number, down: number): Float64Array {
   if (!Number.isInteger(up) || !Number.isInteger(down) || up < 1 || down < 1) {
@@ -73,18 +83,18 @@ export function resamplePoly(x: Float64Array, up: number, down: number): Float64
   if (up === 1 && down === 1) return Float64Array.from(x)
   const nIn = x.length
   const nOut = Math.ceil((nIn * up) / down)
-  const { h, nPreRemove } = plan(up, down, nIn)
-  const hLen = h.length
+  const { phases, perPhase, nPreRemove } = plan(up, down, nIn)
   const y = new Float64Array(nOut)
   for (let i = 0; i < nOut; i++) {
     const m = (nPreRemove + i) * down // index in the zero-stuffed signal
     const phase = m % up
-    const base = (m - phase) / up // input index paired with tap `phase`
-    // taps j = phase + t*up pair with input base - t; keep 0 <= base - t < nIn and j < hLen
-    const tMin = Math.max(0, base - (nIn - 1))
-    const tMax = Math.min(base, Math.floor((hLen - 1 - phase) / up))
+    const last = (m - phase) / up // newest input sample under the filter
+    const first = last - perPhase + 1 // oldest one (may be before the start: zeros)
+    const from = Math.max(first, 0)
+    const to = Math.min(last, nIn - 1)
+    const row = phase * perPhase - first
     let acc = 0
-    for (let t = tMin; t <= tMax; t++) acc += h[phase + t * up]! * x[base - t]!
+    for (let k = from; k <= to; k++) acc += x[k]! * phases[row + k]!
     y[i] = acc
   }
   return y
