@@ -41,9 +41,9 @@ export class CsvImporter implements Importer {
     const text = asText(head, true)
     if (text === undefined) return false
     if (!strict && ['csv', 'tsv', 'txt'].includes(extension(baseName))) return true
-    // Without a telling extension, claim text whose first row names at least two standard leads.
+    // Without a telling extension (or in a folder scan), claim text whose first row names a standard lead.
     const header = splitLines(text).find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
-    return header !== undefined && splitRow(header, delimiterOf(header)).filter((c) => normaliseLeadName(c)).length >= 2
+    return header !== undefined && splitRow(header, delimiterOf(header)).some((c) => normaliseLeadName(c) !== undefined)
   }
 
   async read(file: SourceFile, ctx: ImportContext): Promise<EcgRecord> {

@@ -20,6 +20,8 @@ export interface RegistryOptions {
 const SIDECAR_NAMES = new Set(['metadata.csv', 'ptbxl_database.csv', 'scp_statements.csv'])
 /** Signal files: meaningless without the header that describes them. */
 const SIGNAL_EXTENSIONS = new Set(['dat', 'mat'])
+/** Extensions that claim to be ECG files: reported when unreadable even if met in a folder scan. */
+const ECG_EXTENSIONS = new Set(['hea', 'h5', 'hdf5', 'hd5'])
 
 interface Planned {
   entry: Entry
@@ -105,8 +107,9 @@ export class ImporterRegistry {
       else if (SIGNAL_EXTENSIONS.has(extension(file.baseName))) {
         const err = new EcgImportError('missing-companion-file', file.name, `signal file without its header: add ${stem(file.baseName)}.hea (or import the folder)`)
         jobs.push(async () => fail(file.name, err))
-      } else if (p.entry.explicit) {
-        const err = new EcgImportError('unknown-format', file.name, `not a recognised ECG file (supported: WFDB .hea/.dat, PhysioNet/CinC .hea/.mat, SPH HDF5, HL7 aECG XML, CSV)`)
+      } else if (p.entry.explicit || ECG_EXTENSIONS.has(extension(file.baseName))) {
+        const named = ECG_EXTENSIONS.has(extension(file.baseName)) ? `named .${extension(file.baseName)} but its content is not of that format; ` : ''
+        const err = new EcgImportError('unknown-format', file.name, `${named}not a recognised ECG file (supported: WFDB .hea/.dat, PhysioNet/CinC .hea/.mat, SPH HDF5, HL7 aECG XML, CSV)`)
         jobs.push(async () => fail(file.name, err))
       }
       // A file met while scanning a folder that no importer claims (README, licence, a table) is not an ECG: skipped.

@@ -148,3 +148,56 @@ export function write(dir: string, name: string, content: string | Uint8Array): 
   writeFileSync(p, content)
   return p
 }
+
+/** MATLAB v4 file with one int16 matrix `name` of (rows, cols), column-major: what CinC .mat files are. */
+export function mat4Int16(name: string, rows: number, cols: number, colMajor: Int16Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(`${name}\0`)
+  const out = new Uint8Array(20 + nameBytes.length + rows * cols * 2)
+  const dv = new DataView(out.buffer)
+  ;[30, rows, cols, 0, nameBytes.length].forEach((v, i) => dv.setInt32(4 * i, v, true)) // 30 = LE, int16, full matrix
+  out.set(nameBytes, 20)
+  colMajor.forEach((v, i) => dv.setInt16(20 + nameBytes.length + 2 * i, v, true))
+  return out
+}
+
+const AECG_LEAD: Record<string, string> = { aVR: 'AVR', aVL: 'AVL', aVF: 'AVF' }
+
+/** An HL7 aECG document for `record`, digits in `scaleUv` microvolt steps (namespace prefix optional). */
+export function aecgXml(record: EcgRecord, opts: { scaleUv?: number; prefix?: string; leads?: string[] } = {}): string {
+  const p = opts.prefix ? `${opts.prefix}:` : ''
+  const scale = opts.scaleUv ?? 1
+  const step = 1 / record.samplingRateHz
+  const seq = (code: string, value: string): string =>
+    `<${p}component><${p}sequence><${p}code code="${code}" codeSystem="2.16.840.1.113883.6.24"/>${value}</${p}sequence></${p}component>`
+  const leads = record.leads
+    .filter((l) => !opts.leads || opts.leads.includes(l))
+    .map((l) => {
+      const x = record.signals[record.leads.indexOf(l)]!
+      const digits = Array.from(x, (v) => Math.round((v * 1000) / scale)).join(' ')
+      return seq(`MDC_ECG_LEAD_${AECG_LEAD[l] ?? l}`, `<${p}value xsi:type="SLIST_PQ"><${p}origin value="0" unit="uV"/><${p}scale value="${scale}" unit="uV"/><${p}digits>${digits}</${p}digits></${p}value>`)
+    })
+  const ns = opts.prefix ? `xmlns:${opts.prefix}="urn:hl7-org:v3"` : 'xmlns="urn:hl7-org:v3"'
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- written by the importer tests from ${record.name} -->
+<${p}AnnotatedECG ${ns} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" type="Observation">
+  <${p}id root="61d1a24f-b47e-41aa-ae95-f8ac302f4eeb"/>
+  <${p}code code="93000" codeSystem="2.16.840.1.113883.6.12"/>
+  <${p}effectiveTime><${p}low value="20021122091000.000"/><${p}high value="20021122091010.000"/></${p}effectiveTime>
+  <${p}componentOf><${p}timepointEvent><${p}componentOf><${p}subjectAssignment><${p}subject><${p}trialSubject>
+    <${p}id extension="SUBJ-42"/>
+    <${p}subjectDemographicPerson><${p}administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1"/><${p}birthTime value="19600704"/></${p}subjectDemographicPerson>
+  </${p}trialSubject></${p}subject></${p}subjectAssignment></${p}componentOf></${p}timepointEvent></${p}componentOf>
+  <${p}component><${p}series>
+    <${p}code code="RHYTHM" codeSystem="2.16.840.1.113883.5.4"/>
+    <${p}component><${p}sequenceSet>
+      ${seq('TIME_ABSOLUTE', `<${p}value xsi:type="GLIST_TS"><${p}head value="20021122091000.000"/><${p}increment value="${step}" unit="s"/></${p}value>`)}
+      ${leads.join('\n      ')}
+    </${p}sequenceSet></${p}component>
+    <${p}derivation><${p}derivedSeries><${p}code code="REPRESENTATIVE_BEAT"/><${p}component><${p}sequenceSet>
+      ${seq('TIME_RELATIVE', `<${p}value xsi:type="GLIST_PQ"><${p}head value="0" unit="s"/><${p}increment value="0.004" unit="s"/></${p}value>`)}
+      ${seq('MDC_ECG_LEAD_I', `<${p}value xsi:type="SLIST_PQ"><${p}origin value="0" unit="uV"/><${p}scale value="5" unit="uV"/><${p}digits>1 2 3</${p}digits></${p}value>`)}
+    </${p}sequenceSet></${p}component></${p}derivedSeries></${p}derivation>
+  </${p}series></${p}component>
+</${p}AnnotatedECG>
+`
+}
