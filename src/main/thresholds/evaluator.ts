@@ -4,7 +4,7 @@
  */
 import type { Evaluation, LabelItem } from '@shared/contract/clinician'
 import { buildEvaluation } from './evaluation'
-import { recordProbabilities } from './probabilities'
+import { logitsFromEmbeddings, recordProbabilities } from './probabilities'
 import type { Aggregation, ModelRef, OutputsOptions, OutputsPort, WindowOutputs } from './ports'
 
 export interface Truth {
@@ -51,6 +51,16 @@ export function truthFor(model: ModelRef, items: readonly LabelItem[]): Truth {
   return { recordIds, truth: Uint8Array.from(rows), skipped, unknownCodes: [...unknown].sort() }
 }
 
+export interface HeadOverride {
+  /** (C, D) */
+  W: Float32Array
+  /** (C) */
+  b: Float32Array
+  temperature: number
+  /** Shown as the evaluation's model version (e.g. '1.0.0-ft.1 (candidate)'). */
+  label: string
+}
+
 export class Evaluator {
   private readonly cache = new Map<string, WindowOutputs>()
 
@@ -74,9 +84,16 @@ export class Evaluator {
     return { ok, failed }
   }
 
-  async evaluate(model: ModelRef, items: readonly LabelItem[], thresholds: Record<string, number>, options?: OutputsOptions): Promise<Evaluation> {
+  /**
+   * `head` scores a candidate head on this model's embeddings (same backbone), without writing or loading it:
+   * used for a fine-tuning run's before/after metrics. The written ONNX is checked against it separately.
+   */
+  async evaluate(model: ModelRef, items: readonly LabelItem[], thresholds: Record<string, number>, options?: OutputsOptions, head?: HeadOverride): Promise<Evaluation> {
     const m = model.manifest
     const C = m.classes.length
+    const D = m.head.inFeatures
+    const logitsOf = (o: WindowOutputs): Float32Array => (head ? logitsFromEmbeddings(o.embedding, head.W, head.b, C, D) : o.logits)
+    const temperature = head ? head.temperature : (m.temperature ?? 1)
     const t = truthFor(model, items)
     const { ok, failed } = await this.outputs(model, t.recordIds, options)
     const byId = new Map(ok.map((o) => [o.recordId, o]))
@@ -85,11 +102,11 @@ export class Evaluator {
       if (byId.has(id)) keep.push(i)
     })
     const probs = new Float64Array(keep.length * C)
-    keep.forEach((i, j) => probs.set(recordProbabilities(byId.get(t.recordIds[i]!)!.logits, C, m.role, m.temperature ?? 1, this.aggregation), j * C))
+    keep.forEach((i, j) => probs.set(recordProbabilities(logitsOf(byId.get(t.recordIds[i]!)!), C, m.role, temperature, this.aggregation), j * C))
     const truth = m.role === 'tier' ? Int32Array.from(keep, (i) => t.truth[i]!) : Uint8Array.from(keep.flatMap((i) => Array.from(t.truth.subarray(i * C, (i + 1) * C))))
     return buildEvaluation({
       modelId: m.id,
-      modelVersion: m.version,
+      modelVersion: head ? head.label : m.version,
       role: m.role,
       classKeys: m.classes.map((c) => c.key),
       classNames: m.classes.map((c) => c.name),

@@ -51,5 +51,8 @@ export interface OutputsPort {
   outputs(model: ModelRef, recordIds: readonly string[], options?: OutputsOptions): Promise<OutputsResult[]>
 }
 
-/** How per-window probabilities become one record's probabilities; must match the inference engine. */
-export type Aggregation = 'mean-probability' | 'mean-logit'
+/**
+ * How per-window probabilities become one record's probabilities; must match the inference engine.
+ * 'engine' is src/main/inference/aggregate.ts: tier models mean over windows, code models max over windows.
+ */
+export type Aggregation = 'engine' | 'mean-probability' | 'max-probability' | 'mean-logit'

@@ -10,14 +10,15 @@ export function recordProbabilities(logits: ArrayLike<number>, C: number, role: 
   if (!Number.isInteger(W) || W < 1) throw new RangeError(`recordProbabilities: ${logits.length} logits is not W x ${C}`)
   const out = new Float64Array(C)
   const row = new Float64Array(C)
-  if (aggregation === 'mean-logit') {
+  const rule = aggregation === 'engine' ? (role === 'codes' ? 'max-probability' : 'mean-probability') : aggregation
+  if (rule === 'mean-logit') {
     for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) row[c]! += (logits[w * C + c] as number) / W
     return activate(row, role, temperature)
   }
   for (let w = 0; w < W; w++) {
     for (let c = 0; c < C; c++) row[c] = logits[w * C + c] as number
     const p = activate(row, role, temperature)
-    for (let c = 0; c < C; c++) out[c]! += p[c]! / W
+    for (let c = 0; c < C; c++) out[c] = rule === 'max-probability' ? (w === 0 ? p[c]! : Math.max(out[c]!, p[c]!)) : out[c]! + p[c]! / W
   }
   return out
 }

@@ -67,7 +67,7 @@ describe('threshold service: versions, floor, override, audit', () => {
     expect(r.version.version).toBe(1)
     expect(r.version.parent).toBeNull()
     expect(r.version.values).toEqual({ 'non-urgent': 0.5, urgent: 0.19 })
-    expect((r.version.evidence.targets as Record<string, { sensitivity: number }>).urgent.sensitivity).toBe(1)
+    expect((r.version.evidence.targets as Record<string, { sensitivity: number }>).urgent!.sensitivity).toBe(1)
     expect(ctx.service.current('triage-tier3')).toEqual({ id: 'triage-tier3@thr-1', values: { 'non-urgent': 0.5, urgent: 0.19 }, modelVersion: '1.0.0' })
     expect(r.audit).toMatchObject({ action: 'thresholds.apply', user: 'dr.gp', role: 'gp', from: { version: 'manifest', values: { urgent: 0.5 } }, to: { version: 'triage-tier3@thr-1' } })
     expect(await ctx.audit.verify()).toBe(-1)
