@@ -113,8 +113,8 @@ export async function verifyModelFile(dir: string, m: ModelManifest): Promise<Ve
   } catch {
     throw new ModelRefusedError(modelPath, 'model file is missing')
   }
-  const digest = await sha256File(modelPath)
   const bytes = new Uint8Array(await readFile(modelPath))
+  const digest = createHash('sha256').update(bytes).digest('hex')
   let graph: OnnxGraphInfo | undefined
   let parseError: string | undefined
   try {

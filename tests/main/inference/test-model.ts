@@ -13,6 +13,8 @@ export interface TestModelJob {
   /** Head bias per class key, e.g. { normal: 8 } to force the model's answer (with a small headScale). */
   bias?: Record<string, number>
   headScale?: number
+  /** Stage widths (8, 16, 32, 64) instead of (64 ... 512): same graph, 1/64 of the bytes (registry tests). */
+  small?: boolean
   /** Autograd Grad-CAM of these classes on (windows, 12, W) float32 windows read from `input`. */
   gradcam?: { input: string; windows: number; classes: number[]; out: string }
 }
