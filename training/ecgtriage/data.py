@@ -39,6 +39,7 @@ class Record:
     unmapped: list[str] = field(default_factory=list)  # source labels without an AHA code
     path: str = ""
     present: list[bool] = field(default_factory=lambda: [True] * 12)
+    bridged: dict | None = None  # the aha_from_scp / aha_from_snomed result, incl. unmapped and oneOf sources
     _signal: np.ndarray | None = None
     _loader: object = None
 
@@ -49,7 +50,11 @@ class Record:
         return self._signal
 
     def tier(self, scheme: str) -> str:
-        """Tier key or 'unmapped' (most severe code wins; see labels.tier_of_codes)."""
+        """Tier key or 'unmapped' (most severe code wins). Source statements without an AHA code make the record
+        'unmapped' (flagged, never silently normal); a 'one of several codes' statement counts when all its
+        candidates share a tier (labels.tier_of_bridged)."""
+        if self.bridged is not None:
+            return L.tier_of_bridged(self.bridged, scheme).key
         return L.tier_of_codes(self.aha, scheme).key
 
 
@@ -176,7 +181,7 @@ def load_ptbxl(root: Path, rate: int = 100, max_records: int | None = None) -> l
         hea = root / f"{getattr(row, col)}.hea"
         rec = Record(
             rid, "ptbxl", float(rate), mapped["codes"], ptbxl_split(int(row.strat_fold)),
-            patient=str(row.patient_id), source_labels=list(scp), unmapped=mapped["unmapped"], path=str(hea),
+            patient=str(row.patient_id), source_labels=list(scp), unmapped=mapped["unmapped"], bridged=mapped, path=str(hea),
         )
         rec._loader = _wfdb_loader(rec, hea)
         out.append(rec)
@@ -277,7 +282,7 @@ def load_cinc(root: Path) -> list[Record]:
         dx = cinc_dx(h, hea)
         mapped = L.aha_from_snomed(dx)
         rec = Record(f"cinc-{h.name}", "cinc", h.fs, mapped["codes"], "external", patient=h.name,
-                     source_labels=dx, unmapped=mapped["unmapped"], path=str(hea))
+                     source_labels=dx, unmapped=mapped["unmapped"], bridged=mapped, path=str(hea))
 
         def load(hea: Path = hea, rec: Record = rec) -> np.ndarray:
             x, present, _fs, _dx = read_cinc(hea)
