@@ -12,6 +12,14 @@ import { ModelRegistry, compareVersions, type ModelEntry } from '../../../src/ma
 import { sha256File } from '../../../src/main/models/verify'
 import { makeTestModels } from '../inference/test-model'
 
+/** The manifest as raw JSON, to be broken on purpose. */
+interface ManifestJson {
+  version: string
+  sha256: string
+  thresholds: Record<string, number>
+  input: { shape: unknown[]; preprocessing: { windowSamples: number } }
+}
+
 describe('model registry', () => {
   const root = mkdtempSync(join(tmpdir(), 'ecg-registry-'))
   const src = join(root, 'src')
@@ -35,7 +43,7 @@ describe('model registry', () => {
   const find = (id: string, version: string): ModelEntry => entries.find((e) => e.id === id && e.version === version)!
   const modelFile = (id: string, v: string, dir = shipped) => join(dir, id, v, 'model.onnx')
   const manifestFile = (id: string, v: string) => join(shipped, id, v, 'manifest.json')
-  const editManifest = (id: string, v: string, f: (m: Record<string, any>) => void): void => {
+  const editManifest = (id: string, v: string, f: (m: ManifestJson) => void): void => {
     const m = JSON.parse(readFileSync(manifestFile(id, v), 'utf8'))
     f(m)
     writeFileSync(manifestFile(id, v), JSON.stringify(m))
