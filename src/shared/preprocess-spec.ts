@@ -14,7 +14,7 @@ export interface PreprocessSpec {
   bandpass: { lowHz: number; highHz: number; order: number } | null
   /** Optional zero-phase IIR notch at mains frequency (scipy.signal.iirnotch, Q given). */
   notch: { freqHz: 50 | 60; q: number } | null
-  /** Per-lead standardisation over the window: (x - mean) / (std + eps). */
+  /** Per-lead standardisation over the whole resampled, filtered record (not per window): (x - mean) / (std + eps), population std. */
   standardise: { kind: 'per-lead-zscore'; eps: number } | { kind: 'none' }
   /**
    * How a record longer or shorter than the window becomes model input:
