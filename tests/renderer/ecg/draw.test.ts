@@ -175,6 +175,10 @@ describe('drawOverlay', () => {
     const m = drawOverlay(ctx, p, { pxPerMm: PX, speedMmPerS: 25, gainMmPerMv: 10 }, { kind: 'time', a: { x: 300, y }, b: { x: 380, y }, cell })
     expect(m).toEqual({ kind: 'time', ms: 800, bpm: 75, lead: 'V2' })
     expect(ctx.texts()).toEqual(['800 ms · 75 bpm'])
+    // the label's pale backing hugs the text (13 px font at 4 px/mm): it must not wash out the paper
+    const backing = ctx.calls.find((c) => c.op === 'fillRect')!
+    expect(backing.op === 'fillRect' && backing.h).toBeCloseTo(13 * 1.3, 6)
+    expect(backing.op === 'fillRect' && backing.w).toBeLessThan(15 * 13)
     const [path] = ctx.strokedPaths()
     expect(path!.points.slice(0, 4)).toEqual([[300, cell.yMm * PX], [300, (cell.yMm + cell.heightMm) * PX], [380, cell.yMm * PX], [380, (cell.yMm + cell.heightMm) * PX]])
     const cleared = new RecordingCtx()

@@ -31,6 +31,9 @@ export function clearLayer(ctx: Ctx2D, widthPx: number, heightPx: number): void 
   ctx.clearRect(0, 0, widthPx, heightPx)
 }
 
+/** Text height in px for `sizeMm` at this scale (never below 8 px, to stay legible on coarse scales). */
+export const fontSizePx = (sizeMm: number, pxPerMm: number): number => Math.max(8, Math.round(sizeMm * pxPerMm))
+
 /** A font `sizeMm` tall at this scale. */
 export const fontPx = (sizeMm: number, pxPerMm: number, weight = ''): string =>
-  `${weight ? weight + ' ' : ''}${Math.max(8, Math.round(sizeMm * pxPerMm))}px system-ui, sans-serif`
+  `${weight ? weight + ' ' : ''}${fontSizePx(sizeMm, pxPerMm)}px system-ui, sans-serif`

@@ -1,6 +1,6 @@
 /** Overlay layer: the caliper being dragged or last measured, as two labelled lines. */
 import type { Ctx2D } from './ctx'
-import { clearLayer, fontPx } from './ctx'
+import { clearLayer, fontPx, fontSizePx } from './ctx'
 import { caliperLabel, measureDrag, type CaliperKind, type MeasureEvent, type Point } from './caliper'
 import type { PaperCell, PaperLayout } from './layout'
 import { mmToPx, type Scale } from './scale'
@@ -54,13 +54,12 @@ export function drawOverlay(ctx: Ctx2D, layout: PaperLayout, s: Scale, caliper: 
   }
   ctx.stroke()
   const text = caliperLabel(m)
-  const size = fontPx(3.2, s.pxPerMm, '600')
+  const textH = fontSizePx(3.2, s.pxPerMm)
   // a pale backing so the reading stays legible over the trace; width estimated (Ctx2D has no measureText)
-  const textH = Number.parseFloat(size)
   ctx.fillStyle = 'rgba(255,255,255,0.85)'
   ctx.fillRect(labelX - 2, labelY - textH * 0.65, text.length * textH * 0.62 + 4, textH * 1.3)
   ctx.fillStyle = CALIPER_COLOUR
-  ctx.font = size
+  ctx.font = fontPx(3.2, s.pxPerMm, '600')
   ctx.textBaseline = 'middle'
   ctx.textAlign = 'left'
   ctx.fillText(text, labelX, labelY)
