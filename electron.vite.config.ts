@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // the inference worker thread (src/main/inference/worker-client.ts loads it beside index.js)
           'inference-worker': resolve(__dirname, 'src/main/inference/worker.ts'),
+          // the fine-tuning worker thread (src/main/finetune/trainer.ts loads it beside index.js)
+          'finetune-worker': resolve(__dirname, 'src/main/finetune/worker.ts'),
         },
         // native / wasm packages are loaded from node_modules at run time, never bundled
         external: ['onnxruntime-node', 'h5wasm', 'h5wasm/node'],
