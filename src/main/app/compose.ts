@@ -8,6 +8,9 @@ import type { EcgHandlers } from '@shared/contract'
 import { EventBus } from './events'
 import { createReportHandlers, type PdfPrinter } from '../report/pdf'
 import { appVersionFrom, createInference } from '../inference/create'
+import { createImporterRegistry } from '../importers'
+import { SignalStore } from '../records/signal-store'
+import { createRecordHandlers, type RecordHandlerDeps } from '../records/handlers'
 
 export interface ComposeOptions {
   /** Writable per-user directory (signal store, user model versions, settings). */
@@ -17,6 +20,8 @@ export interface ComposeOptions {
   electron: boolean
   /** Electron only: prints the app window to PDF ('report:pdf'); absent elsewhere (the renderer prints itself). */
   pdfPrinter?: PdfPrinter
+  /** Electron only: the native open dialog ('dialog:openPaths'); absent elsewhere (answers supported: false). */
+  openDialog?: RecordHandlerDeps['openDialog']
 }
 
 export interface Services {
@@ -39,7 +44,10 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     signals: join(options.userDataDir, 'signals'),
   }
   void paths
+  const store = new SignalStore(paths.signals)
+  const importers = createImporterRegistry()
   const inference = await createInference({
+    records: store,
     shippedDir: paths.models,
     userDir: paths.userModels,
     stateFile: join(options.userDataDir, 'models-state.json'),
@@ -48,6 +56,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     appVersion: appVersionFrom(appRoot),
   })
   const handlers = {
+    ...createRecordHandlers({ registry: importers, store, ...(options.openDialog ? { openDialog: options.openDialog } : {}) }),
     ...createReportHandlers(options.pdfPrinter ?? null),
     ...inference.handlers,
   } as EcgHandlers

@@ -48,6 +48,19 @@ export class ImporterRegistry {
 
   /** Import files and folders (recursively). A signal file named alone brings in its header when one is beside it. */
   async importPaths(paths: string[], opts: ImportOptions = {}): Promise<ImportOutcome<EcgRecord>[]> {
+    return this.importPathsWith(paths, opts, async (r) => r)
+  }
+
+  /** Import uploaded contents; companions are paired by name (and folder, when names carry one). */
+  async importFiles(files: { name: string; bytes: Uint8Array }[], opts: ImportOptions = {}): Promise<ImportOutcome<EcgRecord>[]> {
+    return this.importFilesWith(files, opts, async (r) => r)
+  }
+
+  /**
+   * importPaths, handing each record to `each` as soon as it is read (e.g. to store it and keep only its summary),
+   * so a batch of thousands of records never holds all their samples at once. `each` may throw EcgImportError.
+   */
+  async importPathsWith<T>(paths: string[], opts: ImportOptions, each: (record: EcgRecord) => Promise<T>): Promise<ImportOutcome<T>[]> {
     const { entries, missing } = await expandPaths(paths, this.maxFileBytes)
     const known = new Set(entries.map((e) => fileKey(e.file)))
     for (const e of [...entries]) {
@@ -58,21 +71,21 @@ export class ImporterRegistry {
         entries.push({ file: hea, explicit: true })
       }
     }
-    const failed = missing.map((err) => fail(err.file, err))
-    return [...failed, ...(await this.run(entries, new DiskLookup(this.maxFileBytes), opts))]
+    const failed = missing.map((err) => fail<T>(err.file, err))
+    return [...failed, ...(await this.run(entries, new DiskLookup(this.maxFileBytes), opts, each))]
   }
 
-  /** Import uploaded contents; companions are paired by name (and folder, when names carry one). */
-  async importFiles(files: { name: string; bytes: Uint8Array }[], opts: ImportOptions = {}): Promise<ImportOutcome<EcgRecord>[]> {
+  async importFilesWith<T>(files: { name: string; bytes: Uint8Array }[], opts: ImportOptions, each: (record: EcgRecord) => Promise<T>): Promise<ImportOutcome<T>[]> {
     const uploads = files.map((f) => new UploadFile(f.name, f.bytes, this.maxFileBytes))
     return this.run(
       uploads.map((file) => ({ file, explicit: true })),
       new UploadLookup(uploads),
       opts,
+      each,
     )
   }
 
-  private async run(entries: Entry[], lookup: FileLookup, options: ImportOptions): Promise<ImportOutcome<EcgRecord>[]> {
+  private async run<T>(entries: Entry[], lookup: FileLookup, options: ImportOptions, each: (record: EcgRecord) => Promise<T>): Promise<ImportOutcome<T>[]> {
     const seen = new Set<string>()
     const unique = entries.filter((e) => !seen.has(fileKey(e.file)) && seen.add(fileKey(e.file)))
     const plans: Planned[] = []
@@ -96,21 +109,26 @@ export class ImporterRegistry {
         return memo.get(key) as Promise<T>
       },
     }
-    const jobs: (() => Promise<ImportOutcome<EcgRecord>>)[] = []
+    const jobs: (() => Promise<ImportOutcome<T>>)[] = []
     for (const p of plans) {
       const { file } = p.entry
-      if (p.error) jobs.push(async () => fail(file.name, p.error))
+      if (p.error) jobs.push(async () => fail<T>(file.name, p.error))
       else if (p.importer) {
         const importer = p.importer
-        jobs.push(() => importer.read(file, ctx).then((value) => ({ ok: true as const, file: file.name, value }), (e: unknown) => fail(file.name, e)))
+        jobs.push(() =>
+          importer
+            .read(file, ctx)
+            .then(each)
+            .then((value) => ({ ok: true as const, file: file.name, value }), (e: unknown) => fail<T>(file.name, e)),
+        )
       } else if (consumed.has(fileKey(file))) continue
       else if (SIGNAL_EXTENSIONS.has(extension(file.baseName))) {
         const err = new EcgImportError('missing-companion-file', file.name, `signal file without its header: add ${stem(file.baseName)}.hea (or import the folder)`)
-        jobs.push(async () => fail(file.name, err))
+        jobs.push(async () => fail<T>(file.name, err))
       } else if (p.entry.explicit || ECG_EXTENSIONS.has(extension(file.baseName))) {
         const named = ECG_EXTENSIONS.has(extension(file.baseName)) ? `named .${extension(file.baseName)} but its content is not of that format; ` : ''
         const err = new EcgImportError('unknown-format', file.name, `${named}not a recognised ECG file (supported: WFDB .hea/.dat, PhysioNet/CinC .hea/.mat, SPH HDF5, HL7 aECG XML, CSV)`)
-        jobs.push(async () => fail(file.name, err))
+        jobs.push(async () => fail<T>(file.name, err))
       }
       // A file met while scanning a folder that no importer claims (README, licence, a table) is not an ECG: skipped.
     }
@@ -134,7 +152,7 @@ export class ImporterRegistry {
   }
 }
 
-function fail(file: string, e: unknown): ImportOutcome<EcgRecord> {
+function fail<T>(file: string, e: unknown): ImportOutcome<T> {
   if (e instanceof EcgImportError) return { ok: false, file, code: e.code, message: e.message }
   // Anything else is a bug in an importer, not the user's data: still one outcome, never a crashed batch.
   return { ok: false, file, code: 'internal', message: `${file}: internal error while importing (${e instanceof Error ? e.message : String(e)})` }
