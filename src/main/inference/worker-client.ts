@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ExplainTarget, Explanation } from '@shared/contract/analysis'
@@ -30,10 +31,19 @@ export function workerLocation(): { url: URL; fromSource: boolean } {
   return { url: new URL('./inference-worker.js', here), fromSource: false }
 }
 
-function tsxLoaderArgs(): string[] {
-  if (process.execArgv.some((a) => a.includes('tsx'))) return [...process.execArgv] // already under tsx: inherit
-  const loader = createRequire(import.meta.url).resolve('tsx')
-  return ['--import', pathToFileURL(loader).href]
+/**
+ * From source, the worker is TypeScript: a small CommonJS bootstrap registers tsx's ESM hooks inside the worker
+ * (Node 20 does not apply `--import` hooks from a Worker's execArgv to its main module) with the repository's
+ * tsconfig (for the @shared alias), then imports the worker module.
+ */
+function sourceBootstrap(workerUrl: URL): string {
+  const req = createRequire(import.meta.url)
+  // the ESM build of tsx's API (require.resolve would pick the CommonJS one)
+  const api = pathToFileURL(join(dirname(req.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href
+  const tsconfig = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url))
+  return `import(${JSON.stringify(api)})
+  .then((m) => { m.register({ tsconfig: ${JSON.stringify(tsconfig)} }); return import(${JSON.stringify(workerUrl.href)}) })
+  .catch((e) => setImmediate(() => { throw e }))`
 }
 
 export class InferenceWorker implements Engine {
@@ -45,7 +55,7 @@ export class InferenceWorker implements Engine {
   constructor(init: WorkerInit = {}) {
     const { url, fromSource } = workerLocation()
     if (!existsSync(fileURLToPath(url))) throw new Error(`inference worker script not found at ${fileURLToPath(url)} (build with electron-vite, or run from source)`)
-    this.worker = new Worker(url, { workerData: init, ...(fromSource ? { execArgv: tsxLoaderArgs() } : {}) })
+    this.worker = fromSource ? new Worker(sourceBootstrap(url), { eval: true, workerData: init, execArgv: [] }) : new Worker(url, { workerData: init })
     this.worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id)
       if (!p) return

@@ -1,0 +1,140 @@
+/**
+ * The inference service end to end through the worker thread: two stages, the consistency rule, unmapped codes,
+ * quality flags, windows of a long record, progress events, cancellation, per-record errors, explanations.
+ * Models are exported by the training pipeline with head biases that force known answers (test-model.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { zAnalysisResult } from '@shared/contract/analysis'
+import type { EcgRecord } from '@shared/ecg'
+import { EventBus } from '../../../src/main/app/events'
+import { createInference, type Inference } from '../../../src/main/inference/create'
+import { corrupt, DATA, loadPtbxl, loadRecords } from './real-data'
+import { makeTestModels } from './test-model'
+
+const OFF = -8
+describe('inference service (worker thread, two stages)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecg-pipeline-'))
+  const shipped = join(dir, 'models')
+  const events = new EventBus()
+  const progress: Array<{ jobId: string; done: number; total: number }> = []
+  events.subscribe((e, p) => e === 'inference:progress' && progress.push(p as (typeof progress)[number]))
+  let inf: Inference
+  let recs: EcgRecord[]
+  const store = new Map<string, EcgRecord>()
+
+  beforeAll(async () => {
+    makeTestModels([
+      // the triage model is sure the ECG is normal ...
+      { root: shipped, scheme: 'tier3', version: '1.0.0', small: true, headScale: 0.01, bias: { normal: 8 } },
+      // ... the code model finds atrial fibrillation (urgent) and a code the catalog does not know
+      { root: shipped, scheme: 'aha', version: '1.0.0', small: true, headScale: 0.01, bias: { '1': OFF, '22': OFF, '50': 8, '104': OFF, '999': 8 } },
+      // ... or only 'normal ECG' plus the unknown code
+      { root: shipped, scheme: 'aha', version: '1.1.0', small: true, headScale: 0.01, bias: { '1': 8, '22': OFF, '50': OFF, '104': OFF, '999': 8 } },
+    ])
+    recs = await loadPtbxl([1, 2, 3, 4, 5, 6])
+    for (const r of recs) store.set(r.id, r)
+    inf = await createInference({ shippedDir: shipped, userDir: join(dir, 'user'), stateFile: join(dir, 'state.json'), events, batchSize: 2, records: { get: async (id) => store.get(id) ?? Promise.reject(new Error(`no record ${id}`)) } })
+    await inf.registry.activate('aha-codes', '1.0.0')
+  }, 120_000)
+  afterAll(async () => {
+    await inf?.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('reports the execution provider after probing the models', () => {
+    expect(inf.service.executionProvider).toBe('cpu')
+    expect(inf.registry.list().every((m) => m.status === 'ok')).toBe(true)
+  })
+
+  it('escalates to the code-implied tier and flags the disagreement', async () => {
+    const { results } = await inf.service.analyzeRecords('job-escalate', [recs[0]!])
+    const r = results[0]!
+    if (!r.ok) throw new Error(r.message)
+    const res = zAnalysisResult.parse(r.result)
+    expect(res.tier).toMatchObject({ scheme: 'tier3', modelKey: 'normal', key: 'urgent', index: 2, escalated: true })
+    expect(res.tier.escalationReason).toMatch(/code 50 \(Atrial fibrillation/)
+    expect(res.flags.find((f) => f.kind === 'disagreement')).toMatchObject({ severity: 'warn' })
+    expect(res.flags.find((f) => f.kind === 'unmapped-code')).toMatchObject({ severity: 'warn', message: expect.stringContaining('999') })
+    expect(res.needsHumanRead).toBe(false)
+    expect(res.codes.filter((c) => c.positive).map((c) => c.code).sort()).toEqual(['50', '999'])
+    expect(res.codes.find((c) => c.code === '999')!.tier).toBe('unmapped')
+    expect(res.codes.find((c) => c.code === '50')!.classIndex).toBe(2)
+    expect(res.heartRate.bpm).toBeGreaterThan(55)
+    expect(res.provenance).toMatchObject({ executionProvider: 'cpu', windows: 1, labelMappingVersion: '1.0.0', thresholdsVersion: 'triage-tier3:manifest; aha-codes:manifest' })
+    expect(res.provenance.models.map((m) => `${m.role}:${m.id}@${m.version}`)).toEqual(['tier:triage-tier3@1.0.0', 'codes:aha-codes@1.0.0'])
+  })
+
+  it('an unmapped positive code beside a normal tier needs a human read, never a silent normal', async () => {
+    await inf.registry.activate('aha-codes', '1.1.0')
+    inf.service.invalidate()
+    const { results } = await inf.service.analyzeRecords('job-unmapped', [recs[0]!])
+    await inf.registry.activate('aha-codes', '1.0.0')
+    inf.service.invalidate()
+    const r = results[0]!
+    if (!r.ok) throw new Error(r.message)
+    expect(r.result.tier).toMatchObject({ key: 'normal', escalated: false })
+    expect(r.result.flags.find((f) => f.kind === 'unmapped-code')?.severity).toBe('block')
+    expect(r.result.needsHumanRead).toBe(true)
+  })
+
+  it('quality failures set needsHumanRead with the reason', async () => {
+    const flat = corrupt(recs[1]!, (x, lead) => (lead === 'II' ? x.fill(0) : x))
+    const { results } = await inf.service.analyzeRecords('job-quality', [flat])
+    const r = results[0]!
+    if (!r.ok) throw new Error(r.message)
+    expect(r.result.needsHumanRead).toBe(true)
+    expect(r.result.flags.find((f) => f.severity === 'block')).toMatchObject({ kind: 'quality', leads: ['II'] })
+  })
+
+  it('a long record is analysed in windows', async () => {
+    const [long] = await loadRecords([resolve(DATA, 'cinc/CPSC_CPSC-Extra/A0005.hea')])
+    expect(long!.durationS).toBe(25)
+    const { results } = await inf.service.analyzeRecords('job-long', [long!])
+    const r = results[0]!
+    if (!r.ok) throw new Error(r.message)
+    expect(r.result.provenance.windows).toBe(3)
+    const ex = await inf.service.explainRecord(long!, { role: 'codes', classIndex: 2 })
+    expect(ex.cam).toBeInstanceOf(Float32Array)
+    expect(ex.cam.length).toBe(long!.length)
+    expect(ex.label).toBe('Atrial fibrillation')
+  })
+
+  it('one bad record fails alone, with its name; the batch goes on', async () => {
+    const bad: EcgRecord = { ...recs[2]!, id: 'bad', name: 'broken-record', signals: recs[2]!.signals.map((x, i) => (i === 0 ? Float32Array.from(x, (v, t) => (t === 10 ? NaN : v)) : x)) }
+    const { results } = await inf.service.analyzeRecords('job-bad', [recs[3]!, bad, recs[4]!])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(results[1]).toMatchObject({ ok: false, recordId: 'bad', message: expect.stringMatching(/broken-record: .*non-finite/) })
+  })
+
+  it('analyses stored records by id with progress events, and an unknown id fails alone', async () => {
+    progress.length = 0
+    const ids = [...recs.slice(0, 3).map((r) => r.id), 'f'.repeat(64)]
+    const res = await inf.handlers['inference:analyze']({ jobId: 'job-ids', recordIds: ids })
+    expect(res.cancelled).toBe(false)
+    expect(res.results.map((r) => r.ok)).toEqual([true, true, true, false])
+    expect(progress.filter((p) => p.jobId === 'job-ids').map((p) => p.done)).toEqual([0, 2, 4])
+  })
+
+  it('cancels a running job between batches', async () => {
+    progress.length = 0
+    const job = inf.service.analyze('job-cancel', recs.map((r) => r.id))
+    expect(inf.service.cancel('job-cancel')).toBe(true)
+    const res = await job
+    expect(res.cancelled).toBe(true)
+    expect(res.results.length).toBeLessThan(recs.length)
+    expect(inf.service.cancel('job-cancel')).toBe(false) // finished: nothing to cancel
+  })
+
+  it('serves explanations and model lists through the IPC handlers', async () => {
+    const ex = await inf.handlers['inference:explain']({ recordId: recs[0]!.id, target: { role: 'tier', classIndex: 0 } })
+    expect(ex.cam.length).toBe(5000)
+    expect(ex.leadAttribution).toHaveLength(12)
+    const info = await inf.handlers['app:info']({})
+    expect(info).toMatchObject({ executionProvider: 'cpu', labelMappingVersion: '1.0.0' })
+    const list = await inf.handlers['models:activate']({ id: 'aha-codes', version: '1.1.0' })
+    expect(list.models.filter((m) => m.active).map((m) => `${m.id}@${m.version}`).sort()).toEqual(['aha-codes@1.1.0', 'triage-tier3@1.0.0'])
+  })
+})
