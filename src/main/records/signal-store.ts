@@ -148,7 +148,8 @@ export class SignalStore {
 
   /** Ids of complete records (those with a summary). */
   async list(): Promise<string[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[])
+    const entries = await readdir(this.dir, { withFileTypes: true }).catch(() => [])
+    const names = entries.filter((e) => e.isFile()).map((e) => e.name)
     return names.filter((n) => n.endsWith('.json') && ID.test(n.slice(0, -5))).map((n) => n.slice(0, -5)).sort()
   }
 

@@ -1,5 +1,5 @@
 /** Signal store: round trip, content addressing, atomicity and corruption detection. */
-import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EcgRecord } from '@shared/ecg'
@@ -80,15 +80,18 @@ describe('SignalStore', () => {
     await expectCode(store.get(c.id), 'corrupt')
   })
 
-  it('a failed write leaves the store as it was (no half-saved record)', async () => {
-    if (process.getuid?.() === 0) return // root ignores permissions; nothing to observe
-    const dir = join(tmp.dir, 'ro')
-    mkdirSync(dir)
-    chmodSync(dir, 0o555)
+  it('a failed write leaves no half-saved record and no temp files', async () => {
+    const dir = join(tmp.dir, 'fail')
+    const r = records[0]!
+    // The summary is written last; make its rename fail (a directory sits where it must go) after the samples landed.
+    mkdirSync(join(dir, `${r.id}.json`), { recursive: true })
     const store = new SignalStore(dir)
-    await expectCode(store.put(records[0]!), 'io-error')
-    expect(await store.has(records[0]!.id)).toBe(false)
-    expect(readdirSync(dir)).toEqual([])
-    chmodSync(dir, 0o755)
+    await expectCode(store.put(r), 'io-error')
+    expect(await store.has(r.id)).toBe(false)
+    expect(await store.list()).toEqual([])
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([])
+    // a parent that is a file: nothing can be created at all
+    writeFileSync(join(tmp.dir, 'plainfile'), 'x')
+    await expectCode(new SignalStore(join(tmp.dir, 'plainfile', 'signals')).put(r), 'io-error')
   })
 })
