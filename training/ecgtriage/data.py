@@ -126,7 +126,7 @@ def _to_standard(adc: np.ndarray, h: WfdbHeader, place: str | Path) -> tuple[np.
     present = [False] * 12
     for i in range(h.n_sig):
         j = _lead_index(h.leads[i], str(place))
-        scale = {"mV": 1.0, "uV": 1e-3, "V": 1e3}.get(h.units[i])
+        scale = {"mv": 1.0, "uv": 1e-3, "v": 1e3}.get(h.units[i].lower())
         if scale is None:
             raise DataError(place, f"lead {h.leads[i]}: unsupported unit {h.units[i]!r}")
         out[j] = (adc[i].astype(np.float64) - h.baselines[i]) / h.gains[i] * scale
