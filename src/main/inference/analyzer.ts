@@ -143,7 +143,8 @@ export class Analyzer {
         modelKey,
         probabilities: tierAgg.probabilities,
         classKeys: tierKeys,
-        confidence: tierAgg.probabilities[consistency.index]!,
+        // the evidence for the tier shown: the tier model's probability, or the driving code's when escalated
+        confidence: consistency.escalated ? codes.find((c) => c.code === consistency.drivingCode)!.probability : tierAgg.probabilities[consistency.index]!,
         escalated: consistency.escalated,
         ...(escalationReason ? { escalationReason } : {}),
       },
