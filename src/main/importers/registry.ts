@@ -28,6 +28,7 @@ interface Planned {
   importer?: Importer
   /** Failure found while planning (empty, too large, unreadable). */
   error?: EcgImportError
+  head?: Uint8Array
 }
 
 export class ImporterRegistry {
@@ -93,9 +94,8 @@ export class ImporterRegistry {
     for (const entry of unique) {
       if (SIDECAR_NAMES.has(entry.file.baseName.toLowerCase())) continue
       const plan = await this.plan(entry)
-      if (plan.importer?.companions) {
-        const head = await entry.file.readHead(SNIFF_BYTES)
-        for (const c of plan.importer.companions(head, entry.file.baseName)) consumed.add(companionKey(entry.file, c))
+      if (plan.importer?.companions && plan.head) {
+        for (const c of plan.importer.companions(plan.head, entry.file.baseName)) consumed.add(companionKey(entry.file, c))
       }
       plans.push(plan)
     }
@@ -148,7 +148,7 @@ export class ImporterRegistry {
       return { entry, error: e instanceof EcgImportError ? e : new EcgImportError('io-error', file.name, String(e)) }
     }
     const importer = this.importers.find((i) => i.sniff(head, file.baseName, !entry.explicit))
-    return importer ? { entry, importer } : { entry }
+    return importer ? { entry, importer, head } : { entry, head }
   }
 }
 

@@ -6,7 +6,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import h5wasm from 'h5wasm/node'
 import type { EcgRecord, PatientInfo, SourceLabel } from '@shared/ecg'
 import { EcgImportError } from '@shared/errors'
 import { STANDARD_LEADS } from '@shared/leads'
@@ -39,22 +38,28 @@ export function parseAhaCodes(raw: string): SourceLabel[] {
     })
 }
 
-type H5Module = Awaited<typeof h5wasm.ready>
-let ready: Promise<H5Module> | undefined
+type H5Lib = (typeof import('h5wasm/node'))['default']
+type H5Module = Awaited<H5Lib['ready']>
+let ready: Promise<{ lib: H5Lib; mod: H5Module }> | undefined
 
-async function h5(): Promise<{ lib: typeof h5wasm; mod: H5Module }> {
-  ready ??= h5wasm.ready.then((m) => {
+/**
+ * h5wasm is loaded on the first HDF5 file, not at start-up: its WebAssembly heap costs ~0.5 GB of resident
+ * memory, which a session that never opens an HDF5 file should not pay.
+ */
+async function h5(): Promise<{ lib: H5Lib; mod: H5Module }> {
+  ready ??= import('h5wasm/node').then(async ({ default: lib }) => {
+    const mod = await lib.ready
     // Turn HDF5's stderr diagnostics into thrown errors, which become typed import errors below.
-    m.activate_throwing_error_handler()
-    return m
+    mod.activate_throwing_error_handler()
+    return { lib, mod }
   })
-  return { lib: h5wasm, mod: await ready }
+  return ready
 }
 
 /** (rows, cols) dataset -> (12, N) millivolt channels in standard order. */
 async function readEcg(fileName: string, path: string): Promise<Float32Array[]> {
   const { lib, mod } = await h5()
-  let f: InstanceType<typeof lib.File>
+  let f: InstanceType<H5Lib['File']>
   try {
     f = new lib.File(path, 'r')
   } catch (e) {

@@ -123,7 +123,8 @@ function datBlock(file: string, bytes: Uint8Array, header: WfdbHeader, indices: 
   if (data.length < need) {
     throw new EcgImportError('truncated', file, `the header announces ${frames} samples x ${n} signals (${need} bytes of format ${first.format}) but the file holds ${data.length} bytes`)
   }
-  if (data.length > need) {
+  // Without a length in the header the file's size decides, and a partial trailing frame is padding.
+  if (header.length !== undefined && data.length > need) {
     throw new EcgImportError('length-mismatch', file, `the file holds ${data.length} bytes but the header announces ${frames} samples x ${n} signals (${need} bytes): header and data disagree`)
   }
   return { signals: indices, samples: decodeSamples(data, first.format, frames * n), frames, contiguous: false, integer: true }

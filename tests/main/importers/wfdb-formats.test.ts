@@ -61,6 +61,16 @@ describe('sample formats', () => {
     })
   })
 
+  it('a header without a sample count takes the length from the signal file (212 with a padding byte)', async () => {
+    const adc = randomAdc(3, 333, 2047, 21) // 999 samples: the last byte triple is half used
+    const hea = wfdbHeader({ name: 'nolen', fs: 250, leads: ['I', 'II', 'III'], adc, format: '212' }).replace('nolen 3 250 333', 'nolen 3 250')
+    write(tmp.dir, 'nolen.hea', hea)
+    write(tmp.dir, 'nolen.dat', encode(212, interleave(adc)))
+    const [rec] = okValues(await registry.importPaths([`${tmp.dir}/nolen.hea`]))
+    expect(rec!.length).toBe(333)
+    expect(maxAbsDiff(rec!.signals[2]!, Float32Array.from(adc[2]!, (v) => v / 1000))).toBeLessThan(1e-7)
+  })
+
   it('signals spread over two signal files are reassembled', async () => {
     const adc = randomAdc(12, 300, 1000, 3)
     const fileName = (i: number): string => (i < 6 ? 'split_limb.dat' : 'split_chest.dat')
