@@ -4,13 +4,14 @@
  */
 import { ref } from 'vue'
 
-export type Route = { name: 'worklist' } | { name: 'case'; id: string } | { name: 'report'; id: string } | { name: 'settings' }
+export type Route = { name: 'worklist' } | { name: 'case'; id: string } | { name: 'report'; id: string } | { name: 'settings' } | { name: 'clinician' }
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
   if (parts[0] === 'case' && parts[1]) return { name: 'case', id: parts[1] }
   if (parts[0] === 'report' && parts[1]) return { name: 'report', id: parts[1] }
   if (parts[0] === 'settings') return { name: 'settings' }
+  if (parts[0] === 'clinician') return { name: 'clinician' }
   return { name: 'worklist' }
 }
 
@@ -21,6 +22,8 @@ export function toHash(r: Route): string {
       return `#/${r.name}/${encodeURIComponent(r.id)}`
     case 'settings':
       return '#/settings'
+    case 'clinician':
+      return '#/clinician'
     default:
       return '#/'
   }

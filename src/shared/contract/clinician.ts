@@ -8,7 +8,7 @@ import { channel } from './define'
  * (main keeps its own append-only, hash-chained copy too).
  */
 
-export const zRole = z.enum(['gp', 'cardiologist'])
+export const zRole = z.enum(['gp', 'cardiologist', 'annotator'])
 export const zActor = z.object({ user: z.string().trim().min(1).max(200), role: zRole })
 
 /** A clinician's (or source file's) label for one record. Tier keys per scheme; codes are AHA codes. */

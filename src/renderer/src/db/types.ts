@@ -85,6 +85,8 @@ export type AuditAction =
   | 'report.export'
   | 'settings.change'
   | 'profile.change'
+  // clinician loop: mirrors of main's audit records (thresholds, fine-tuning, labels, annotation datasets)
+  | `clinician.${string}`
 
 export interface AuditBody {
   at: string
