@@ -21,22 +21,6 @@ export function isMatV5(bytes: Uint8Array): boolean {
   return bytes.length >= 128 && new TextDecoder('latin1').decode(bytes.subarray(0, 10)) === 'MATLAB 5.0'
 }
 
-/** Does `head` start like a little- or big-endian v4 numeric matrix? */
-export function looksLikeMat4(head: Uint8Array): boolean {
-  if (head.length < 20) return false
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength)
-  for (const le of [true, false]) {
-    const type = dv.getInt32(0, le)
-    const m = Math.floor(type / 1000)
-    const o = Math.floor(type / 100) % 10
-    const p = Math.floor(type / 10) % 10
-    const t = type % 10
-    const namlen = dv.getInt32(16, le)
-    if (type >= 0 && m <= 1 && o === 0 && p <= 5 && t === 0 && namlen > 0 && namlen < 64 && (m === 1) !== le) return true
-  }
-  return false
-}
-
 export function readMat4(file: string, bytes: Uint8Array): Mat4Matrix[] {
   if (isMatV5(bytes)) throw new EcgImportError('unsupported-format', file, 'MATLAB v5/v7 MAT-file; only MATLAB v4 (as in PhysioNet/CinC) is supported')
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
