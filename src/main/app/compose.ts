@@ -11,6 +11,9 @@ import { appVersionFrom, createInference } from '../inference/create'
 import { createImporterRegistry } from '../importers'
 import { SignalStore } from '../records/signal-store'
 import { createRecordHandlers, type RecordHandlerDeps } from '../records/handlers'
+import { createClinician, type Clinician } from '../finetune/create'
+import { preprocess } from '@shared/dsp'
+import { LABEL_MAPPING_VERSION } from '@shared/labels/catalog'
 
 export interface ComposeOptions {
   /** Writable per-user directory (signal store, user model versions, settings). */
@@ -46,7 +49,10 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   void paths
   const store = new SignalStore(paths.signals)
   const importers = createImporterRegistry()
+  // the clinician loop's operating points feed inference; it is built after inference (it runs models through it)
+  let clinician: Clinician | null = null
   const inference = await createInference({
+    thresholds: (id, version) => clinician?.thresholdSource(id, version),
     records: store,
     shippedDir: paths.models,
     userDir: paths.userModels,
@@ -55,7 +61,19 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     electron: options.electron,
     appVersion: appVersionFrom(appRoot),
   })
+  clinician = await createClinician({
+    userDataDir: options.userDataDir,
+    userModelsDir: paths.userModels,
+    registry: inference.registry,
+    engine: inference.worker,
+    records: store,
+    preprocess,
+    events,
+    labelMappingVersion: LABEL_MAPPING_VERSION,
+    onActivated: () => inference.service.invalidate(),
+  })
   const handlers = {
+    ...clinician.handlers,
     ...createRecordHandlers({ registry: importers, store, ...(options.openDialog ? { openDialog: options.openDialog } : {}) }),
     ...createReportHandlers(options.pdfPrinter ?? null),
     ...inference.handlers,
