@@ -2,7 +2,7 @@
  * Electron entry: a thin shell. Everything of substance lives in services wired by ./app/compose, which run
  * under plain Node too (CLI, tests, the browser host used by end-to-end tests).
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
 import { join } from 'node:path'
 import { IPC_EVENT, IPC_INVOKE } from '@shared/contract'
 import { createDispatcher, toWireError } from './ipc/dispatch'
