@@ -65,8 +65,8 @@ export async function createClinician(o: ClinicianOptions): Promise<Clinician> {
     labels,
     audit,
     annotations,
-    thresholdSource: (modelId) => {
-      const c = thresholds.current(modelId)
+    thresholdSource: (modelId, modelVersion) => {
+      const c = thresholds.current(modelId, modelVersion)
       return c ? { version: c.id, values: c.values } : undefined
     },
   }

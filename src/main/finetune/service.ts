@@ -6,12 +6,13 @@
  * floor) and one-call rollback to the parent. Every change is audited.
  */
 import { readFile } from 'node:fs/promises'
-import type { Actor, AuditRecord, Evaluation, FinetuneOptions, FinetuneStatus, FloorCheck, ModelVersionInfo } from '@shared/contract/clinician'
+import type { Actor, AuditRecord, Evaluation, FinetuneOptions, FinetuneStatus, FloorCheck, LabelItem, ModelVersionInfo } from '@shared/contract/clinician'
+import { atLeast, cumulativeFrom, thresholdForSensitivity } from '@shared/metrics'
 import type { LabelStore } from '../annotations/label-store'
 import type { AuditLog } from '../thresholds/audit-log'
 import { ClinicianError } from '../thresholds/errors'
 import { floorCheck } from '../thresholds/evaluation'
-import type { Evaluator } from '../thresholds/evaluator'
+import type { Evaluator, HeadOverride } from '../thresholds/evaluator'
 import type { ModelPort, ModelRef } from '../thresholds/ports'
 import { logitsFromEmbeddings } from '../thresholds/probabilities'
 import type { ThresholdService } from '../thresholds/service'
@@ -150,9 +151,11 @@ export class FinetuneService {
     const existing = (await this.deps.models.versions(m.id)).map((r) => r.version)
     const version = nextFinetuneVersion(m.version, existing)
     const head = { W: result.head.W, b: result.head.b, temperature: result.temperature, label: `${version} (candidate)` }
-    const before = await this.deps.evaluator.evaluate(model, test, thresholds)
-    const after = await this.deps.evaluator.evaluate(model, test, thresholds, undefined, head)
     const floor = this.deps.thresholds.floor().minSensitivity
+    const used = new Set(usedIds)
+    const calibrated = await this.calibrate(model, (await this.deps.labels.list('train')).filter((i) => used.has(i.recordId)), head, floor)
+    const before = await this.deps.evaluator.evaluate(model, test, thresholds)
+    const after = await this.deps.evaluator.evaluate(model, test, calibrated.thresholds, undefined, head)
     const evidence = {
       trainRecords: split.trainRecords.length,
       validationRecords: split.valRecords.length,
@@ -162,6 +165,7 @@ export class FinetuneService {
       bestEpoch: result.bestEpoch,
       stopped: result.stopped,
       temperature: result.temperature,
+      thresholds: { before: thresholds, after: calibrated.thresholds, calibration: calibrated.note },
       before: summaryOf(before, floor),
       after: summaryOf(after, floor),
     }
@@ -169,6 +173,7 @@ export class FinetuneService {
       parent: model,
       head: result.head,
       temperature: result.temperature,
+      thresholds: calibrated.thresholds,
       version,
       createdAt: this.now().toISOString(),
       training: {
@@ -183,6 +188,27 @@ export class FinetuneService {
     await this.deps.models.refresh()
     await this.selfCheck(model, written.manifest.version, head, usedIds.slice(0, 2))
     return { version, evidence }
+  }
+
+  /**
+   * A new head has a new score scale, so the parent's operating points do not carry over. Tier models: the most
+   * severe tier's threshold is set where the TRAINING records (never the test split) reach sensitivity
+   * floor + 0.05 (a margin for the optimism of fitting data), the other tiers keep the parent's manifest values.
+   */
+  private async calibrate(model: ModelRef, trainItems: LabelItem[], head: HeadOverride, floor: number): Promise<{ thresholds: Record<string, number>; note: string }> {
+    const m = model.manifest
+    const thresholds = { ...m.thresholds }
+    if (m.role !== 'tier') return { thresholds, note: 'code thresholds kept from the parent' }
+    const fit = await this.deps.evaluator.evaluate(model, trainItems, thresholds, undefined, head)
+    const C = m.classes.length
+    const key = m.classes[C - 1]!.key
+    const y = atLeast(fit.truth as number[], C - 1)
+    if (!y.some((v) => v === 1)) return { thresholds, note: `no '${key}' training case: '${key}' threshold kept from the parent` }
+    const target = Math.min(1, floor + 0.05)
+    const point = thresholdForSensitivity(y, cumulativeFrom(Float64Array.from(fit.probabilities.flat()), C, C - 1), target)
+    // a hair below the observed score: the ONNX run's float32 logits may differ from ours in the last bits
+    thresholds[key] = Math.max(0, point.threshold - 1e-6)
+    return { thresholds, note: `'${key}' threshold ${thresholds[key]!.toFixed(4)} reaches sensitivity ${point.sensitivity.toFixed(3)} (target ${target.toFixed(2)}) on ${fit.recordIds.length} training records; other tiers kept from the parent` }
   }
 
   /** The written file must compute the trained head: its logits vs embedding W'^T + b' on real records. */

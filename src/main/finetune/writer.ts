@@ -40,6 +40,8 @@ export interface NewVersion {
   parent: ModelRef
   head: Head
   temperature: number
+  /** The new version's default operating points (see FinetuneService: recalibrated for the new head). */
+  thresholds: Record<string, number>
   version: string
   createdAt: string
   training: ModelManifest['training']
@@ -70,6 +72,7 @@ export async function writeFinetunedVersion(userModelsDir: string, v: NewVersion
     parentVersion: pm.version,
     createdAt: v.createdAt,
     temperature: v.temperature,
+    thresholds: v.thresholds,
     training: v.training,
     metrics: v.metrics,
     intendedUse: `${pm.intendedUse} Locally fine-tuned head (classification layer only) on clinician-labelled cases of this site; parent ${pm.id}@${pm.version}.`,

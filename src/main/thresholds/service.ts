@@ -69,10 +69,14 @@ export class ThresholdService {
     return this.store
   }
 
-  /** Synchronous, for the inference engine: the latest user version for a model, or null (use the manifest's). */
-  current(modelId: string): ActiveThresholds | null {
+  /**
+   * Synchronous, for the inference engine: the latest user version for a model (and model version, when
+   * given), or null (use the manifest's). Operating points belong to one model version: a fine-tuned head has
+   * its own score scale, so its calibrated manifest thresholds apply until someone tunes it.
+   */
+  current(modelId: string, modelVersion?: string): ActiveThresholds | null {
     if (!this.store) return null
-    const v = latest(this.store.versions, modelId)
+    const v = latest(this.store.versions, modelId, modelVersion)
     return v ? { id: v.id, values: { ...v.values }, modelVersion: v.modelVersion } : null
   }
 
@@ -88,13 +92,13 @@ export class ThresholdService {
   async get(modelId: string): Promise<{ modelId: string; modelVersion: string; defaults: Record<string, number>; active: ThresholdVersion | null; effective: Record<string, number>; floor: Floor }> {
     await this.init()
     const model = await this.deps.models.active(modelId)
-    const active = latest(this.s.versions, modelId)
+    const active = latest(this.s.versions, modelId, model.version)
     return { modelId, modelVersion: model.version, defaults: { ...model.manifest.thresholds }, active, effective: this.effective(model), floor: this.floor() }
   }
 
-  /** Manifest defaults overlaid with the latest user version. */
+  /** Manifest defaults overlaid with the latest user version for this model version. */
   effective(model: ModelRef): Record<string, number> {
-    return { ...model.manifest.thresholds, ...(this.store ? (latest(this.store.versions, model.id)?.values ?? {}) : {}) }
+    return { ...model.manifest.thresholds, ...(this.store ? (latest(this.store.versions, model.id, model.version)?.values ?? {}) : {}) }
   }
 
   /** Evaluate proposed values on the frozen local test set; changes nothing. */
@@ -119,8 +123,9 @@ export class ThresholdService {
           throw new ClinicianError('below-safety-floor', `${check.message}. Not applied: only a cardiologist can override the floor, with a reason.`)
         }
       }
-      const previous = latest(this.s.versions, modelId)
-      const number = (previous?.version ?? 0) + 1
+      const previous = latest(this.s.versions, modelId, model.version)
+      // numbers run per model id across its versions, so every id is unique; parent is this model version's last
+      const number = (latest(this.s.versions, modelId)?.version ?? 0) + 1
       const version: ThresholdVersion = {
         id: `${modelId}@thr-${number}`,
         version: number,
@@ -193,9 +198,11 @@ export class ThresholdService {
   }
 }
 
-function latest(versions: readonly ThresholdVersion[], modelId: string): ThresholdVersion | null {
+function latest(versions: readonly ThresholdVersion[], modelId: string, modelVersion?: string): ThresholdVersion | null {
   let best: ThresholdVersion | null = null
-  for (const v of versions) if (v.modelId === modelId && (!best || v.version > best.version)) best = v
+  for (const v of versions) {
+    if (v.modelId === modelId && (modelVersion === undefined || v.modelVersion === modelVersion) && (!best || v.version > best.version)) best = v
+  }
   return best
 }
 

@@ -82,6 +82,10 @@ describe('fine-tuning a tier model head end to end', () => {
     // a random tiny head knows nothing; the re-fit head separates the amplitudes
     expect(ft.after.accuracy).toBeGreaterThan(ft.before.accuracy)
     expect(ft.after.accuracy).toBeGreaterThanOrEqual(0.8)
+    // the new head's operating point is recalibrated on the training records, documented in the evidence
+    const ev = ft as unknown as { thresholds: { after: Record<string, number>; calibration: string } }
+    expect(m.thresholds).toEqual(ev.thresholds.after)
+    expect(ev.thresholds.calibration).toMatch(/'urgent' threshold [0-9.]+ reaches sensitivity (0\.9[5-9]\d|1\.000) \(target 0\.95\) on \d+ training records/)
     expect(ctx.events.some((e) => e.epoch > 0 && !e.done)).toBe(true)
     expect(ctx.events[ctx.events.length - 1]!.done).toBe(true)
   })
@@ -112,6 +116,10 @@ describe('fine-tuning a tier model head end to end', () => {
     expect(cmp.current.modelVersion).toBe('1.0.0')
     expect(cmp.candidate.modelVersion).toBe(version)
     expect(cmp.candidate.recordIds).toEqual(cmp.current.recordIds)
+    // operating points belong to a model version: the parent's tuned values do not leak onto the new head
+    await ctx.thresholds.apply('triage-tier3', { urgent: 0.01 }, gp)
+    expect(ctx.thresholds.current('triage-tier3', '1.0.0')!.values.urgent).toBe(0.01)
+    expect(ctx.thresholds.current('triage-tier3', version)).toBeNull()
     const act = await ctx.service.activate('triage-tier3', version, gp)
     expect(act.check.ok).toBe(true)
     expect((await ctx.models.active('triage-tier3')).version).toBe(version)
@@ -122,7 +130,7 @@ describe('fine-tuning a tier model head end to end', () => {
     expect((await ctx.models.active('triage-tier3')).version).toBe('1.0.0')
     await expect(ctx.service.rollback('triage-tier3', gp)).rejects.toThrow(/shipped version; there is nothing to roll back to/)
     const actions = (await ctx.audit.list()).map((a) => a.action)
-    expect(actions).toEqual(['finetune.create', 'finetune.activate', 'finetune.rollback'])
+    expect(actions).toEqual(['finetune.create', 'thresholds.apply', 'finetune.activate', 'finetune.rollback'])
     expect(await ctx.audit.verify()).toBe(-1)
   })
 
