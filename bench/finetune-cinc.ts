@@ -67,6 +67,7 @@ try {
   console.log(line(`after  ${cmp.candidate.modelVersion}`, cmp.candidate))
   console.log(`\nlabelled cases used: ${String(ev['trainRecords'])} train + ${String(ev['validationRecords'])} validation; epochs ${String(ev['epochs'])} (best ${String(ev['bestEpoch'])}, ${String(ev['stopped'])}); temperature ${Number(ev['temperature']).toFixed(3)}`)
   console.log(`class counts (train): ${JSON.stringify(ev['classCounts'])}`)
+  console.log(`operating point: ${String((ev['thresholds'] as { calibration?: string } | undefined)?.calibration)}`)
   console.log(`activation floor check: ${cmp.check.message}`)
   console.log(`timing: fine-tune job ${(ftMs / 1000).toFixed(1)} s (embeddings + training + write + self-check); whole bench ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 } finally {
