@@ -4,7 +4,7 @@
  * background triage -> worklist order -> open the most urgent case -> heatmap toggle -> ECG canvas check ->
  * confirm + sign -> report PDF -> reload: everything persisted, audit chain intact.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -22,12 +22,17 @@ const USER = 'Dr E2E Tester'
 
 beforeAll(async () => {
   recordsDir = mkdtempSync(join(tmpdir(), 'ecg-e2e-records-'))
-  ptbxlSubset(N_PATH + N_UPLOAD, recordsDir)
-  // the folder import takes the first 18; the last two go through the browser upload path
-  const uploadDir = join(recordsDir, 'upload')
-  const { renameSync, mkdirSync } = await import('node:fs')
-  mkdirSync(uploadDir)
-  for (let i = N_PATH + 1; i <= N_PATH + N_UPLOAD; i++) for (const ext of ['.hea', '.dat']) renameSync(join(recordsDir, `000${i}_hr${ext}`), join(uploadDir, `000${i}_hr${ext}`))
+  ptbxlSubset(N_PATH + N_UPLOAD, join(recordsDir, 'all'))
+  // the folder import (path) takes the first 18; the last two go through the browser upload (bytes) path.
+  // Folders are imported recursively, so the upload files live beside the imported folder, not inside it.
+  mkdirSync(join(recordsDir, 'folder'))
+  mkdirSync(join(recordsDir, 'upload'))
+  for (let i = 1; i <= N_PATH + N_UPLOAD; i++) {
+    for (const ext of ['.hea', '.dat']) {
+      const name = `${String(i).padStart(5, '0')}_hr${ext}`
+      renameSync(join(recordsDir, 'all', name), join(recordsDir, i <= N_PATH ? 'folder' : 'upload', name))
+    }
+  }
   host = await startHost()
   browser = await launchChromium()
   page = await newPage(browser)
@@ -56,18 +61,32 @@ async function paperShot(): Promise<Image> {
   return decodePng(await page.locator('.ecg-viewer__paper').screenshot())
 }
 
+/** One journey: once a step fails, later steps fail at once naming it, instead of timing out one by one. */
+let brokenStep: string | null = null
+function step(name: string, fn: () => Promise<void>): void {
+  it(name, async () => {
+    if (brokenStep) throw new Error(`not run: the earlier step "${brokenStep}" failed`)
+    try {
+      await fn()
+    } catch (err) {
+      brokenStep = name
+      throw err
+    }
+  })
+}
+
 const isMajorGrid = (r: number, g: number, b: number) => Math.abs(r - 0xe0) < 24 && Math.abs(g - 0x87) < 24 && Math.abs(b - 0x7f) < 24
 const isMinorGrid = (r: number, g: number, b: number) => Math.abs(r - 0xf3) < 14 && Math.abs(g - 0xc4) < 14 && Math.abs(b - 0xbf) < 14
 const isInk = (r: number, g: number, b: number) => r < 90 && g < 90 && b < 90
 const isWarm = (r: number, g: number, b: number) => r > 180 && r - b > 90 && g < 215 && !isMajorGrid(r, g, b) && !isMinorGrid(r, g, b)
 
 describe('clinician workstation (browser host, real services, PTB-XL)', () => {
-  it('sets up a profile and imports records by path and by upload; triage runs in the background', async () => {
+  step('sets up a profile and imports records by path and by upload; triage runs in the background', async () => {
     await page.goto(host.url)
     await page.getByTestId('profile-name').fill(USER)
     await page.getByTestId('profile-role').selectOption('gp')
     await page.getByTestId('profile-save').click()
-    await page.getByTestId('import-path').fill(recordsDir)
+    await page.getByTestId('import-path').fill(join(recordsDir, 'folder'))
     await page.getByTestId('import-path-go').click()
     await expect.poll(async () => page.getByTestId('import-summary').textContent(), { timeout: 60_000 }).toContain(`Imported ${N_PATH} record(s), 0 failed`)
     await page.getByTestId('file-input').setInputFiles(['hea', 'dat'].flatMap((ext) => [19, 20].map((i) => join(recordsDir, 'upload', `000${i}_hr.${ext}`))))
@@ -82,7 +101,7 @@ describe('clinician workstation (browser host, real services, PTB-XL)', () => {
     }
   })
 
-  it('orders the worklist by urgency: urgent first, then needs-a-read, then the rest', async () => {
+  step('orders the worklist by urgency: urgent first, then needs-a-read, then the rest', async () => {
     const all = await rows()
     for (let i = 1; i < all.length; i++) expect(all[i]!.urgency).toBeGreaterThanOrEqual(all[i - 1]!.urgency)
     const urgent = all.filter((r) => r.tier === 'urgent' || r.tier === 'critical')
@@ -90,14 +109,14 @@ describe('clinician workstation (browser host, real services, PTB-XL)', () => {
     expect(['urgent', 'critical']).toContain(all[0]!.tier)
   })
 
-  it('switches the paper to 12x1 in settings (persisted for the reload check)', async () => {
+  step('switches the paper to 12x1 in settings (persisted for the reload check)', async () => {
     await page.getByTestId('nav-settings').click()
     await page.getByTestId('settings-layout').selectOption('12x1')
     await page.getByTestId('nav-worklist').click()
     await expect.poll(async () => (await rows()).length).toBe(N_PATH + N_UPLOAD)
   })
 
-  it('opens the most urgent case: 12 leads on a gridded paper, Grad-CAM heatmap toggles', async () => {
+  step('opens the most urgent case: 12 leads on a gridded paper, Grad-CAM heatmap toggles', async () => {
     const first = (await rows())[0]!
     await page.locator(`[data-case-id="${first.id}"] [data-testid="open-case"]`).click()
     const viewer = page.locator('.ecg-viewer')
@@ -124,7 +143,7 @@ describe('clinician workstation (browser host, real services, PTB-XL)', () => {
     expect(warmOn, `warm pixels with heatmap ${warmOn} vs without ${warmOff}`).toBeGreaterThan(warmOff + 0.01)
   })
 
-  it('explains a Stage 2 code and confirms + signs the AI result, audited', async () => {
+  step('explains a Stage 2 code and confirms + signs the AI result, audited', async () => {
     await page.getByTestId('tab-stage2').click()
     const code = page.getByTestId('code-item').first()
     if ((await code.count()) > 0) {
@@ -139,7 +158,7 @@ describe('clinician workstation (browser host, real services, PTB-XL)', () => {
     await expect.poll(async () => page.getByTestId('signed-line').textContent()).toContain(`Signed by ${USER}`)
   })
 
-  it('renders the report and exports a real PDF', async () => {
+  step('renders the report and exports a real PDF', async () => {
     await page.getByTestId('open-report').click()
     await expect.poll(async () => page.getByTestId('report-signed').textContent()).toContain(USER)
     expect(await page.getByTestId('report-tier').textContent()).toMatch(/Urgent|Critical/)
@@ -154,7 +173,7 @@ describe('clinician workstation (browser host, real services, PTB-XL)', () => {
     expect(pdf.length).toBeGreaterThan(20_000)
   })
 
-  it('after a reload everything is persisted and the audit chain verifies', async () => {
+  step('after a reload everything is persisted and the audit chain verifies', async () => {
     const signedId = decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '')
     await page.goto(host.url)
     await expect.poll(async () => (await rows()).length, { timeout: 30_000 }).toBe(N_PATH + N_UPLOAD)
