@@ -74,14 +74,52 @@ export function movingAverage(x: Float32Array, width: number): Float32Array {
   return out
 }
 
-/** The q-quantile (0..1) of the values, by sorting a copy. (N) -> scalar */
+/** Rearranges a so that a[k] is the k-th smallest value (Hoare's quickselect, median-of-three pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0
+  let hi = a.length - 1
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1
+    const pivot = Math.max(Math.min(a[lo]!, a[mid]!), Math.min(Math.max(a[lo]!, a[mid]!), a[hi]!))
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i]! < pivot) i++
+      while (a[j]! > pivot) j--
+      if (i <= j) {
+        const t = a[i]!
+        a[i] = a[j]!
+        a[j] = t
+        i++
+        j--
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else break
+  }
+  return a[k]!
+}
+
+/** Several quantiles (0..1, linear interpolation as numpy's default) by selection on one copy: O(N) each. (N) -> (Q) */
+export function quantiles(x: ArrayLike<number>, qs: readonly number[]): number[] {
+  if (x.length === 0) return qs.map(() => NaN)
+  const a = Float64Array.from(x as ArrayLike<number>)
+  return qs.map((q) => {
+    const pos = Math.min(Math.max(q, 0), 1) * (a.length - 1)
+    const lo = Math.floor(pos)
+    const vLo = select(a, lo)
+    if (pos === lo) return vLo
+    // the next order statistic is the minimum of the part above lo after selection
+    let vHi = Infinity
+    for (let i = lo + 1; i < a.length; i++) if (a[i]! < vHi) vHi = a[i]!
+    return vLo + (vHi - vLo) * (pos - lo)
+  })
+}
+
+/** The q-quantile (0..1) of the values (linear interpolation, as numpy's default). (N) -> scalar */
 export function quantile(x: ArrayLike<number>, q: number): number {
-  if (x.length === 0) return NaN
-  const s = Float64Array.from(x as ArrayLike<number>).sort()
-  const pos = Math.min(Math.max(q, 0), 1) * (s.length - 1)
-  const lo = Math.floor(pos)
-  const hi = Math.min(lo + 1, s.length - 1)
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo)
+  return quantiles(x, [q])[0]!
 }
 
 /** Median of per-segment RMS over consecutive segments of `segment` samples. (N) -> scalar */

@@ -7,7 +7,7 @@
  */
 import type { Flag } from '@shared/contract/analysis'
 import type { LeadName } from '@shared/leads'
-import { highpass, lowpass, medianSegmentRms, quantile } from './filters'
+import { highpass, lowpass, medianSegmentRms, quantile, quantiles } from './filters'
 
 export interface LeadQuality {
   lead: LeadName
@@ -102,13 +102,15 @@ export function measureLead(lead: LeadName, x: Float32Array, rateHz: number): Le
   // above 40 Hz only exists when the Nyquist rate allows it; at 100 Hz this still sees 40-50 Hz
   const hf = highpass(x, 40, rateHz)
   const wander = lowpass(x, 0.5, rateHz)
+  const [w1 = 0, w99 = 0] = quantiles(wander, [0.01, 0.99])
+  const [a0 = 0, a100 = 0] = quantiles(above, [0.001, 0.999])
   return {
     lead,
     flatFraction: flatFraction(x, rateHz),
     clippedFraction: clippedFraction(x, rateHz),
     noiseMv: medianSegmentRms(hf, Math.max(4, Math.round(0.25 * rateHz))),
-    wanderMv: quantile(wander, 0.99) - quantile(wander, 0.01),
-    amplitudeMv: quantile(above, 0.999) - quantile(above, 0.001),
+    wanderMv: w99 - w1,
+    amplitudeMv: a100 - a0,
   }
 }
 
