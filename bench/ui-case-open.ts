@@ -15,6 +15,43 @@ const { values } = parseArgs({ options: { records: { type: 'string', default: '8
 const nRecords = Number(values.records)
 const nCases = Number(values.cases)
 
+// The page-side callbacks run in Chromium, but this file is type-checked as Node code (no DOM lib): they reach
+// the page's globals through these minimal shapes (types only; nothing here runs in Node).
+interface PageEl {
+  dataset: Record<string, string | undefined>
+  textContent: string | null
+  scrollTop: number
+  clientHeight: number
+  scrollHeight: number
+  click(): void
+  getAttribute(name: string): string | null
+}
+interface IdbRequest<T> {
+  result: T
+  error: unknown
+  onsuccess: (() => void) | null
+  onerror: (() => void) | null
+}
+interface IdbStore {
+  openCursor(): IdbRequest<{ value: unknown } | null>
+  put(value: unknown): void
+}
+interface IdbTx {
+  objectStore(name: string): IdbStore
+  oncomplete: (() => void) | null
+  onerror: (() => void) | null
+  error: unknown
+}
+interface IdbDb {
+  transaction(name: string, mode?: 'readonly' | 'readwrite'): IdbTx
+  close(): void
+}
+interface PageGlobals {
+  document: { querySelector(sel: string): PageEl | null; querySelectorAll(sel: string): ArrayLike<PageEl> }
+  requestAnimationFrame(cb: (now: number) => void): number
+  indexedDB: { open(name: string): IdbRequest<IdbDb> }
+}
+
 function stats(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b)
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!
@@ -35,29 +72,33 @@ async function main(): Promise<void> {
     await page.getByTestId('import-path-go').click()
     await page.waitForFunction(
       (n) => {
-        const rows = [...document.querySelectorAll('[data-testid="case-row"]')]
+        const rows = Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="case-row"]'))
         return rows.length === n && rows.every((r) => r.getAttribute('data-analysis') === 'done' || r.getAttribute('data-analysis') === 'failed')
       },
       nRecords,
       { timeout: 300_000 },
     )
     const failed = await page.locator('[data-analysis="failed"]').count()
-    if (failed > 0) throw new Error(`${failed} records failed analysis: the case-open timing needs working models`)
+    if (failed > 0) {
+      const why = await page.locator('[data-analysis="failed"] .needs-read').first().getAttribute('title')
+      console.log(`case open: NOT MEASURED, ${failed} of ${nRecords} records failed analysis (${why}); it needs working models`)
+    }
 
     // 1. case open -> 12 leads + heatmap drawn, timed inside the page (no Playwright round trips in the figure)
     const times: number[] = []
-    for (let i = 0; i < nRecords; i++) {
+    for (let i = 0; i < (failed > 0 ? 0 : nRecords); i++) {
       await page.getByTestId('nav-worklist').click()
       await page.waitForSelector('[data-testid="case-row"]')
       const ms = await page.evaluate(async (index) => {
-        const btn = document.querySelectorAll<HTMLButtonElement>('[data-testid="open-case"]')[index]!
+        const g = globalThis as unknown as PageGlobals
+        const btn = g.document.querySelectorAll('[data-testid="open-case"]')[index]!
         const t0 = performance.now()
         btn.click()
         await new Promise<void>((done) => {
           const check = (): void => {
-            const v = document.querySelector<HTMLElement>('.ecg-viewer')
-            if (v?.dataset.ready === 'true' && v.dataset.heatmap === 'on' && v.dataset.leads?.split(',').length === 12) requestAnimationFrame(() => done())
-            else requestAnimationFrame(check)
+            const v = g.document.querySelector('.ecg-viewer')
+            if (v?.dataset.ready === 'true' && v.dataset.heatmap === 'on' && v.dataset.leads?.split(',').length === 12) g.requestAnimationFrame(() => done())
+            else g.requestAnimationFrame(check)
           }
           check()
         })
@@ -65,13 +106,14 @@ async function main(): Promise<void> {
       }, i)
       times.push(ms)
     }
-    console.log(`case open -> 12 leads + heatmap: ${stats(times)}`)
+    if (times.length > 0) console.log(`case open -> 12 leads + heatmap: ${stats(times)}`)
 
     // 2. seed N cases straight into IndexedDB (clones of a real triaged row), reload, scroll
     await page.getByTestId('nav-worklist').click()
     await page.evaluate(async (n) => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open('ecg-workstation')
+      const g = globalThis as unknown as PageGlobals
+      const db = await new Promise<IdbDb>((res, rej) => {
+        const r = g.indexedDB.open('ecg-workstation')
         r.onsuccess = () => res(r.result)
         r.onerror = () => rej(r.error)
       })
@@ -95,10 +137,15 @@ async function main(): Promise<void> {
     }, nCases)
     const t0 = Date.now()
     await page.reload()
-    await page.waitForFunction((n) => document.querySelector('[data-testid="worklist-count"]')?.textContent?.includes(`of ${n} cases`), nCases + nRecords, { timeout: 60_000 })
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="worklist-count"]')?.textContent?.includes(`of ${n} cases`),
+      nCases + nRecords,
+      { timeout: 60_000 },
+    )
     console.log(`worklist load with ${nCases + nRecords} cases: ${Date.now() - t0} ms (reload to rendered)`)
     const scroll = await page.evaluate(async () => {
-      const el = document.querySelector<HTMLElement>('[data-testid="worklist-scroller"]')!
+      const g = globalThis as unknown as PageGlobals
+      const el = g.document.querySelector('[data-testid="worklist-scroller"]')!
       const frames: number[] = []
       let last = performance.now()
       const start = last
@@ -108,11 +155,11 @@ async function main(): Promise<void> {
           frames.push(now - last)
           last = now
           el.scrollTop += 90 // ~2 rows per frame: a brisk wheel/trackpad scroll
-          domRowsMax = Math.max(domRowsMax, document.querySelectorAll('[data-testid="case-row"]').length)
-          if (frames.length < 300 && el.scrollTop + el.clientHeight < el.scrollHeight) requestAnimationFrame(step)
+          domRowsMax = Math.max(domRowsMax, g.document.querySelectorAll('[data-testid="case-row"]').length)
+          if (frames.length < 300 && el.scrollTop + el.clientHeight < el.scrollHeight) g.requestAnimationFrame(step)
           else done()
         }
-        requestAnimationFrame(step)
+        g.requestAnimationFrame(step)
       })
       const elapsed = performance.now() - start
       const sorted = frames.slice(1).sort((a, b) => a - b)
