@@ -32,7 +32,7 @@ export interface ModelEntry {
 }
 
 /** Opens the model in the runtime that will run it and reports its real input/output names. */
-export type SessionProbe = (modelPath: string) => Promise<{ inputNames: string[]; outputNames: string[] }>
+export type SessionProbe = (modelPath: string) => Promise<{ inputNames: string[]; outputNames: string[]; inputShapes?: Record<string, Array<number | string>> }>
 
 export interface RegistryOptions {
   shippedDir: string
@@ -118,7 +118,7 @@ export class ModelRegistry {
       checkClasses(m, join(dir, 'manifest.json'))
       const file = await verifyModelFile(dir, m)
       if (this.options.probe) {
-        let names: { inputNames: string[]; outputNames: string[] }
+        let names: Awaited<ReturnType<SessionProbe>>
         try {
           names = await this.options.probe(file.modelPath)
         } catch (err) {
@@ -126,6 +126,10 @@ export class ModelRegistry {
         }
         const missing = [m.input.name, m.outputs.logits.name, m.outputs.features.name, m.outputs.embedding.name].filter((n) => !names.inputNames.includes(n) && !names.outputNames.includes(n))
         if (missing.length > 0) throw new ModelRefusedError(file.modelPath, `the opened session lacks ${missing.join(', ')}`)
+        const shape = names.inputShapes?.[m.input.name]
+        if (shape && (shape.length !== 3 || shape[1] !== 12 || shape[2] !== m.input.shape[2])) {
+          throw new ModelRefusedError(file.modelPath, `the opened session takes '${m.input.name}' of shape (${shape.join(', ')}), the manifest says (batch, 12, ${m.input.shape[2]})`)
+        }
       }
       entry.status = 'ok'
       entry.modelPath = file.modelPath
