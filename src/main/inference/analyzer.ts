@@ -59,7 +59,7 @@ export class Analyzer {
     const perRecordMs = (performance.now() - started) / Math.max(1, records.length)
     prepared.forEach((p, j) => {
       try {
-        out[p.i] = { ok: true, result: this.decide(records[p.i]!, p.tier, tierOut[j]!, codesOut[j]!, models, provider, perRecordMs) }
+        out[p.i] = { ok: true, result: this.decide(records[p.i]!, p.tier, p.codes.nWindows, tierOut[j]!, codesOut[j]!, models, provider, perRecordMs) }
       } catch (err) {
         out[p.i] = { ok: false, message: `${records[p.i]!.name}: ${err instanceof Error ? err.message : String(err)}` }
       }
@@ -70,6 +70,7 @@ export class Analyzer {
   private decide(
     record: EcgRecord,
     prep: PreparedRecord,
+    codeWindows: number,
     tierOut: Record<string, Float32Array>,
     codesOut: Record<string, Float32Array>,
     models: AnalyzerModels,
@@ -82,7 +83,7 @@ export class Analyzer {
     const tierKeys = tm.classes.map((c) => c.key)
     const codeKeys = cm.classes.map((c) => c.key)
     const tierAgg = aggregateTier(windowProbabilities(tierOut.logits!, prep.nWindows, tierKeys.length, 'single-label', tm.temperature), tierKeys, models.tier.thresholds)
-    const codeAgg = aggregateCodes(windowProbabilities(codesOut.logits!, prep.nWindows, codeKeys.length, 'multi-label', cm.temperature), codeKeys, models.codes.thresholds)
+    const codeAgg = aggregateCodes(windowProbabilities(codesOut.logits!, codeWindows, codeKeys.length, 'multi-label', cm.temperature), codeKeys, models.codes.thresholds)
 
     const codes: CodeResult[] = codeKeys.map((code, c) => ({
       code,
