@@ -109,13 +109,29 @@ export const useClinicianStore = defineStore('clinician', {
         const r = await useApi()['thresholds:apply']({ modelId: this.modelId, values: this.values, actor: useProfileStore().actor, ...(override ? { override: { reason: override } } : {}) })
         await this.mirror(r.audit)
         this.floorRefusal = null
-        this.notice = `Applied ${r.version.id}: ${r.check.message}`
         await this.load()
+        // after the reload, so the notice means the view shows the applied values
+        this.notice = `Applied ${r.version.id}: ${r.check.message}`
         return true
       } catch (err) {
         const code = (err as { code?: string }).code
         if (code === 'below-safety-floor' || /safety floor/.test((err as Error).message)) this.floorRefusal = (err as Error).message
         else this.fail(err)
+        return false
+      }
+    },
+    /** Cardiologists only (main enforces it): change the safety floor, with a reason, audited. */
+    async setFloor(minSensitivity: number, reason: string): Promise<boolean> {
+      this.error = null
+      try {
+        const r = await useApi()['thresholds:setFloor']({ minSensitivity, reason, actor: useProfileStore().actor })
+        await this.mirror(r.audit)
+        this.floor = r.floor.minSensitivity
+        this.notice = `Safety floor set to ${(100 * r.floor.minSensitivity).toFixed(1)}%`
+        if (this.comparison) await this.compare(this.comparison.candidate.modelVersion)
+        return true
+      } catch (err) {
+        this.fail(err)
         return false
       }
     },
@@ -165,8 +181,8 @@ export const useClinicianStore = defineStore('clinician', {
       try {
         const r = await useApi()['finetune:activate']({ modelId: this.modelId, version, actor: useProfileStore().actor })
         await this.mirror(r.audit)
-        this.notice = `Activated ${this.modelId}@${r.active}`
         await this.load()
+        this.notice = `Activated ${this.modelId}@${r.active}`
       } catch (err) {
         this.fail(err)
       }
@@ -176,8 +192,8 @@ export const useClinicianStore = defineStore('clinician', {
       try {
         const r = await useApi()['finetune:rollback']({ modelId: this.modelId, actor: useProfileStore().actor })
         await this.mirror(r.audit)
-        this.notice = `Rolled back ${this.modelId} to ${r.active}`
         await this.load()
+        this.notice = `Rolled back ${this.modelId} to ${r.active}`
       } catch (err) {
         this.fail(err)
       }
