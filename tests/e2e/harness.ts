@@ -49,7 +49,8 @@ export interface Host {
 export async function startHost(userDataDir = mkdtempSync(join(tmpdir(), 'ecg-e2e-'))): Promise<Host> {
   const rendererDir = join(repoRoot, 'out/renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${rendererDir}/index.html missing: build first (npm run test:e2e builds; or npx electron-vite build)`)
-  const services = await composeServices({ userDataDir, electron: false, appRoot: repoRoot })
+  // ECG_APP_ROOT runs the journey against another models/ + resources/ root (e.g. freshly trained models)
+  const services = await composeServices({ userDataDir, electron: false, appRoot: process.env.ECG_APP_ROOT ?? repoRoot })
   const missing = REQUIRED_CHANNELS.filter((c) => typeof (services.handlers as Record<string, unknown>)[c] !== 'function')
   if (missing.length > 0) {
     await services.dispose()

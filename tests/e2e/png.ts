@@ -96,3 +96,30 @@ export function inkBands(img: Image, ink: (r: number, g: number, b: number) => b
   }
   return bands
 }
+
+/** Fraction of columns with any ink within rows [start - pad, end + pad]: a trace runs across the paper, text does not. */
+export function columnCoverage(img: Image, band: { start: number; end: number }, ink: (r: number, g: number, b: number) => boolean, pad = 8): number {
+  const y0 = Math.max(0, band.start - pad)
+  const y1 = Math.min(img.height - 1, band.end + pad)
+  let cols = 0
+  for (let x = 0; x < img.width; x++) {
+    for (let y = y0; y <= y1; y++) {
+      const i = (y * img.width + x) * 4
+      if (ink(img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!)) {
+        cols++
+        break
+      }
+    }
+  }
+  return cols / img.width
+}
+
+/** Fraction of pixels that differ by more than `tol` in any channel between two same-sized images. */
+export function changedFraction(a: Image, b: Image, tol = 12): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`image sizes differ: ${a.width}x${a.height} vs ${b.width}x${b.height}`)
+  let n = 0
+  for (let i = 0; i < a.rgba.length; i += 4) {
+    if (Math.abs(a.rgba[i]! - b.rgba[i]!) > tol || Math.abs(a.rgba[i + 1]! - b.rgba[i + 1]!) > tol || Math.abs(a.rgba[i + 2]! - b.rgba[i + 2]!) > tol) n++
+  }
+  return n / (a.width * a.height)
+}
