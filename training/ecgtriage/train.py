@@ -33,7 +33,7 @@ class Config:
     scheme: str = "tier3"  # tier3 | tier4 | aha
     rate: int = 100
     kernel: int = 3
-    epochs: int = 40
+    epochs: int = 30
     patience: int = 10
     batch_size: int = 32
     max_lr: float = 1e-3

@@ -1,4 +1,5 @@
-"""Train and export all three models (tier3, tier4, aha) with the default configuration.
+"""Train and export all three models (tier3, tier4, aha) with the default configuration, then write their int8
+variants (quantize) and the Node parity / Grad-CAM fixtures (export_fixtures).
 
   cd training && nohup /usr/bin/python3 -m ecgtriage.train_all > runs/train_all.log 2>&1 &
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
+from . import export_fixtures, quantize
+from .export import IDS
 from .train import main as train_main
 
 
@@ -18,6 +21,9 @@ def main(argv: list[str] | None = None) -> None:
     for scheme in ("tier3", "tier4", "aha"):
         train_main(["--scheme", scheme, "--export", *args])
         print(f"[train_all] {scheme} finished at {time.time() - t0:.0f} s", flush=True)
+    if "--models-dir" not in args:  # fixtures and int8 files belong to the shipped models/ folder only
+        quantize.main(list(IDS.values()))
+        export_fixtures.main(list(IDS.values()))
     print(f"[train_all] all done in {time.time() - t0:.0f} s")
 
 

@@ -21,7 +21,7 @@ MANIFEST_KEYS = {"schemaVersion", "id", "version", "parentVersion", "createdAt",
 @pytest.fixture(scope="module", params=["tier4", "aha"])
 def exported(request, tmp_path_factory, data_root):
     out = tmp_path_factory.mktemp(request.param)
-    cfg = parse_args(["--scheme", request.param, "--epochs", "1", "--max-records", "60", "--window-seconds", "2",
+    cfg = parse_args(["--scheme", request.param, "--epochs", "1", "--max-records", "40", "--window-seconds", "2",
                       "--min-positives", "2", "--ptbxl", str(data_root / "ptbxl"), "--out", str(out)])
     res = train(cfg, log=lambda *_: None)
     folder = export(res, str(out / "models"))
@@ -76,3 +76,42 @@ def test_training_history_and_split_integrity(exported):
     with torch.no_grad():
         out = res.model(torch.zeros(2, 12, 200))
     assert out[0].shape == (2, len(res.classes))
+
+
+def test_reference_runner_reproduces_pytorch_on_the_exported_file(exported):
+    from ecgtriage.onnx_runner import OnnxRunner
+
+    res, folder, m = exported
+    x = np.random.default_rng(3).normal(size=(3, 12, 200)).astype(np.float32)
+    out = OnnxRunner(folder / "model.onnx").run(x)
+    with torch.no_grad():
+        logits, feats, emb = res.model.eval()(torch.from_numpy(x))
+    np.testing.assert_allclose(out["logits"], logits.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(out["features"], feats.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(out["embedding"], emb.numpy(), atol=1e-4, rtol=1e-4)
+
+
+def test_int8_qdq_model_is_valid_close_and_keeps_a_float_head(exported):
+    from ecgtriage.onnx_runner import OnnxRunner
+    from ecgtriage.quantize import act_params, quantize_model
+
+    assert act_params(-1.0, 3.0) == (4.0 / 255, 64)
+    _res, folder, m = exported
+    x = np.random.default_rng(4).normal(size=(8, 12, 200)).astype(np.float32)
+    src = onnx.load(str(folder / "model.onnx"))
+    acts = {t for n in src.graph.node if n.op_type == "Conv" for t in (n.input[0], n.output[0])}
+    kept = OnnxRunner(folder / "model.onnx").run(x, keep=acts)
+    q = quantize_model(src, {t: (float(kept[t].min()), float(kept[t].max())) for t in acts})
+    onnx.checker.check_model(q)
+    ops = {n.op_type for n in q.graph.node}
+    assert {"QuantizeLinear", "DequantizeLinear"} <= ops
+    inits = {i.name: i for i in q.graph.initializer}
+    assert inits[m["head"]["weightInitializer"]].data_type == onnx.TensorProto.FLOAT
+    assert any(i.data_type == onnx.TensorProto.INT8 for i in q.graph.initializer)
+    path = folder / "model.int8.onnx"
+    onnx.save(q, str(path))
+    got = OnnxRunner(path).run(x)
+    scale = np.abs(kept["logits"]).max()
+    assert np.abs(got["logits"] - kept["logits"]).max() < 0.1 * scale + 0.05  # int8 error, not a different model
+    assert np.abs(got["logits"] - kept["logits"]).max() > 0  # the quantisation really happened
+    assert path.stat().st_size < 0.5 * (folder / "model.onnx").stat().st_size
