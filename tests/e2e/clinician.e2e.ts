@@ -90,7 +90,7 @@ describe('clinician loop (browser host, real services, PTB-XL)', () => {
     await page.getByTestId('override-reason').fill('E2E: second reader reviews every urgent case in this pilot')
     await page.getByTestId('override-apply').click()
     await expect.poll(() => text('clinician-notice'), { timeout: 30_000 }).toContain('Applied triage-tier3@thr-2')
-    await page.getByTestId('threshold-history').evaluate((el) => (el.parentElement as HTMLDetailsElement).open = true)
+    await page.locator('details:has([data-testid="threshold-history"]) > summary').click()
     expect(await text('threshold-history')).toContain('override: E2E: second reader')
     // back above the floor for the rest of the journey
     await page.getByTestId('helper-sens').click()
