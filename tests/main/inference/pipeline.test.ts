@@ -3,7 +3,7 @@
  * quality flags, windows of a long record, progress events, cancellation, per-record errors, explanations.
  * Models are exported by the training pipeline with head biases that force known answers (test-model.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,10 +34,18 @@ describe('inference service (worker thread, two stages)', () => {
       // ... or only 'normal ECG' plus the unknown code
       { root: shipped, scheme: 'aha', version: '1.1.0', small: true, headScale: 0.01, bias: { '1': 8, '22': OFF, '50': OFF, '104': OFF, '999': 8 } },
     ])
+    // the same tier model with training-embedding statistics that no real ECG resembles (tiny variance)
+    const ood = join(shipped, 'triage-tier3', '1.2.0')
+    cpSync(join(shipped, 'triage-tier3', '1.0.0'), ood, { recursive: true })
+    const m = JSON.parse(readFileSync(join(ood, 'manifest.json'), 'utf8'))
+    m.version = '1.2.0'
+    m.metrics.embeddingStats = { mean: new Array(m.head.inFeatures).fill(0), var: new Array(m.head.inFeatures).fill(1e-6), threshold: 3, n: 100 }
+    writeFileSync(join(ood, 'manifest.json'), JSON.stringify(m))
     recs = await loadPtbxl([1, 2, 3, 4, 5, 6])
     for (const r of recs) store.set(r.id, r)
     inf = await createInference({ shippedDir: shipped, userDir: join(dir, 'user'), stateFile: join(dir, 'state.json'), events, batchSize: 2, records: { get: async (id) => store.get(id) ?? Promise.reject(new Error(`no record ${id}`)) } })
     await inf.registry.activate('aha-codes', '1.0.0')
+    await inf.registry.activate('triage-tier3', '1.0.0')
   }, 120_000)
   afterAll(async () => {
     await inf?.dispose()
@@ -77,6 +85,19 @@ describe('inference service (worker thread, two stages)', () => {
     if (!r.ok) throw new Error(r.message)
     expect(r.result.tier).toMatchObject({ key: 'normal', escalated: false })
     expect(r.result.flags.find((f) => f.kind === 'unmapped-code')?.severity).toBe('block')
+    expect(r.result.needsHumanRead).toBe(true)
+  })
+
+  it('flags an embedding far from the training distribution (Mahalanobis, manifest statistics)', async () => {
+    const plain = await inf.service.analyzeRecords('job-ood-0', [recs[0]!])
+    expect(plain.results[0]!.ok && plain.results[0]!.result.flags.some((f) => f.kind === 'out-of-distribution')).toBe(false)
+    expect(plain.results[0]!.ok && plain.results[0]!.result.provenance.aggregation).toMatch(/entropy and top probability only/)
+    await inf.registry.activate('triage-tier3', '1.2.0')
+    const { results } = await inf.service.analyzeRecords('job-ood', [recs[0]!])
+    await inf.registry.activate('triage-tier3', '1.0.0')
+    const r = results[0]!
+    if (!r.ok) throw new Error(r.message)
+    expect(r.result.flags.find((f) => f.kind === 'out-of-distribution')).toMatchObject({ severity: 'block', message: expect.stringMatching(/Mahalanobis \(diagonal\) [\d.]+ vs 3\.00/) })
     expect(r.result.needsHumanRead).toBe(true)
   })
 
@@ -136,5 +157,6 @@ describe('inference service (worker thread, two stages)', () => {
     expect(info).toMatchObject({ executionProvider: 'cpu', labelMappingVersion: '1.0.0' })
     const list = await inf.handlers['models:activate']({ id: 'aha-codes', version: '1.1.0' })
     expect(list.models.filter((m) => m.active).map((m) => `${m.id}@${m.version}`).sort()).toEqual(['aha-codes@1.1.0', 'triage-tier3@1.0.0'])
+    expect(list.models).toHaveLength(4)
   })
 })
