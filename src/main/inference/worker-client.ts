@@ -47,16 +47,24 @@ function sourceBootstrap(workerUrl: URL): string {
 }
 
 export class InferenceWorker implements Engine {
-  private readonly worker: Worker
+  private worker: Worker
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-  private exited: Error | null = null
+  /** Set when the thread died; the next request starts a fresh one (its sessions reopen on demand). */
+  private crashed = false
+  private stopped: Error | null = null
+  /** Thread restarts after crashes, for diagnostics. */
+  restarts = 0
 
-  constructor(init: WorkerInit = {}) {
+  constructor(private readonly init: WorkerInit = {}) {
+    this.worker = this.spawn()
+  }
+
+  private spawn(): Worker {
     const { url, fromSource } = workerLocation()
     if (!existsSync(fileURLToPath(url))) throw new Error(`inference worker script not found at ${fileURLToPath(url)} (build with electron-vite, or run from source)`)
-    this.worker = fromSource ? new Worker(sourceBootstrap(url), { eval: true, workerData: init, execArgv: [] }) : new Worker(url, { workerData: init })
-    this.worker.on('message', (reply: WorkerReply) => {
+    const w = fromSource ? new Worker(sourceBootstrap(url), { eval: true, workerData: this.init, execArgv: [] }) : new Worker(url, { workerData: this.init })
+    w.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id)
       if (!p) return
       this.pending.delete(reply.id)
@@ -64,16 +72,24 @@ export class InferenceWorker implements Engine {
       else p.reject(new WorkerError(reply.error.name, reply.error.message))
     })
     const fail = (err: Error): void => {
-      this.exited = err
+      if (w !== this.worker) return
+      this.crashed = true
       for (const p of this.pending.values()) p.reject(err)
       this.pending.clear()
     }
-    this.worker.on('error', (err) => fail(new WorkerError('WorkerCrashed', `inference worker failed: ${err.message}`)))
-    this.worker.on('exit', (code) => fail(new WorkerError('WorkerExited', `inference worker exited (code ${code})`)))
+    w.on('error', (err) => fail(new WorkerError('WorkerCrashed', `inference worker failed: ${err.message}`)))
+    w.on('exit', (code) => fail(new WorkerError('WorkerExited', `inference worker exited (code ${code})`)))
+    return w
   }
 
   private call<K extends WorkerRequest['op']>(req: Extract<WorkerRequest, { op: K }>, transfer: ArrayBuffer[] = []): Promise<WorkerResults[K]> {
-    if (this.exited) return Promise.reject(this.exited)
+    if (this.stopped) return Promise.reject(this.stopped)
+    if (this.crashed) {
+      // the requests in flight failed with the crash; later ones get a new thread
+      this.crashed = false
+      this.restarts++
+      this.worker = this.spawn()
+    }
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
@@ -102,7 +118,12 @@ export class InferenceWorker implements Engine {
   }
 
   async terminate(): Promise<void> {
-    this.exited ??= new WorkerError('WorkerExited', 'inference worker was stopped')
+    this.stopped ??= new WorkerError('WorkerExited', 'inference worker was stopped')
+    await this.worker.terminate()
+  }
+
+  /** Test hook: end the thread as a crash would (native fault, out of memory). */
+  async simulateCrash(): Promise<void> {
     await this.worker.terminate()
   }
 }

@@ -149,6 +149,13 @@ describe('inference service (worker thread, two stages)', () => {
     expect(inf.service.cancel('job-cancel')).toBe(false) // finished: nothing to cancel
   })
 
+  it('a crashed worker thread is replaced on the next request', async () => {
+    await inf.worker.simulateCrash()
+    const { results } = await inf.service.analyzeRecords('job-after-crash', [recs[5]!])
+    expect(results[0]!.ok).toBe(true)
+    expect(inf.worker.restarts).toBe(1)
+  })
+
   it('serves explanations and model lists through the IPC handlers', async () => {
     const ex = await inf.handlers['inference:explain']({ recordId: recs[0]!.id, target: { role: 'tier', classIndex: 0 } })
     expect(ex.cam.length).toBe(5000)
