@@ -43,24 +43,33 @@ export class LabelStore {
    * Insert or replace labels by record id (later labels win: an over-read corrects a source label). Fields a
    * newer item omits are kept from the older one. Writes the whole file atomically or nothing.
    */
-  put(items: readonly LabelItem[]): Promise<{ stored: number; train: number; test: number }> {
+  put(items: readonly LabelItem[]): Promise<{ stored: number; changed: number; train: number; test: number }> {
     const run = this.queue.then(async () => {
       const d = await this.load()
       const byId = new Map(d.items.map((i) => [i.recordId, i]))
       const at = this.now().toISOString()
+      let changed = 0
       for (const item of items) {
         const old = byId.get(item.recordId)
         const merged: StoredLabel = { ...(old ?? {}), ...stripUndefined(item), recordId: item.recordId, source: item.source, split: old?.split ?? splitOf(item.recordId, d.testFraction), updatedAt: at }
+        if (old && sameLabel(old, merged)) continue
         byId.set(item.recordId, merged)
+        changed++
       }
+      const count = (split: 'train' | 'test', list: StoredLabel[]) => list.filter((i) => i.split === split).length
+      if (changed === 0) return { stored: items.length, changed, train: count('train', d.items), test: count('test', d.items) }
       const next: LabelFile = { ...d, items: [...byId.values()] }
       await writeJsonAtomic(this.file, next)
       this.data = next
-      return { stored: items.length, train: next.items.filter((i) => i.split === 'train').length, test: next.items.filter((i) => i.split === 'test').length }
+      return { stored: items.length, changed, train: count('train', next.items), test: count('test', next.items) }
     })
     this.queue = run.catch(() => undefined)
     return run
   }
+}
+
+function sameLabel(a: StoredLabel, b: StoredLabel): boolean {
+  return a.tier3 === b.tier3 && a.tier4 === b.tier4 && a.source === b.source && (a.codes ?? []).join(',') === (b.codes ?? []).join(',')
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

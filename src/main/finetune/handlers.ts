@@ -46,7 +46,8 @@ export function createClinicianHandlers(d: ClinicianHandlerDeps): ClinicianHandl
   return {
     'clinician:labels:put': async ({ items, actor }) => {
       const r = await d.labels.put(items)
-      const audit = await d.audit.append({ user: actor.user, role: actor.role, action: 'labels.put', subject: 'local labelled set', from: null, to: { stored: r.stored }, evidence: { train: r.train, test: r.test, sources: [...new Set(items.map((i) => i.source))] } })
+      if (r.changed === 0) return { ...r, audit: null }
+      const audit = await d.audit.append({ user: actor.user, role: actor.role, action: 'labels.put', subject: 'local labelled set', from: null, to: { stored: r.stored, changed: r.changed }, evidence: { train: r.train, test: r.test, sources: [...new Set(items.map((i) => i.source))] } })
       return { ...r, audit }
     },
     'clinician:labels:list': async () => ({ items: await d.labels.list() }),

@@ -166,7 +166,8 @@ export const zFinetuneOptions = z.object({
 })
 
 export const clinicianChannels = {
-  'clinician:labels:put': channel(z.object({ items: z.array(zLabelItem).min(1).max(20_000), actor: zActor }), z.object({ stored: z.number().int(), train: z.number().int(), test: z.number().int(), audit: zAuditRecord })),
+  /** Upsert labels; `changed` counts new or different ones (re-sending the same labels changes and audits nothing). */
+  'clinician:labels:put': channel(z.object({ items: z.array(zLabelItem).min(1).max(20_000), actor: zActor }), z.object({ stored: z.number().int(), changed: z.number().int(), train: z.number().int(), test: z.number().int(), audit: zAuditRecord.nullable() })),
   'clinician:labels:list': channel(z.object({}), z.object({ items: z.array(zStoredLabel) })),
   /** Evaluate a model on labelled cases: the stored split ('test' by default) or explicit items. */
   'clinician:evaluate': channel(

@@ -69,7 +69,7 @@ export const useClinicianStore = defineStore('clinician', {
       if (items.length === 0) return 0
       const r = await useApi()['clinician:labels:put']({ items, actor: useProfileStore().actor })
       this.labelled = { train: r.train, test: r.test }
-      await this.mirror(r.audit)
+      if (r.audit) await this.mirror(r.audit)
       return items.length
     },
     async load(id?: string): Promise<void> {
