@@ -21,9 +21,11 @@ import torch.nn.functional as F
 from .data import load_ptbxl
 from .export import IDS
 from .model import ResNet1DSE
+from .onnx_runner import OnnxRunner
 from .preprocess import preprocess
 from .train import DATA, REPO
 
+RUNS = REPO / "training" / "runs"
 RECORDS_PER_MODEL = 2
 FEATURE_SLICE_CHANNELS = 8
 
@@ -71,18 +73,21 @@ def pick_records(manifest: dict, recs) -> list:
     return sorted(cands, key=lambda r: -len(keys & set(r.aha)))[:RECORDS_PER_MODEL]
 
 
-def fixture_for(model_id: str, version: str = "1.0.0") -> tuple[dict, dict]:
+def fixture_for(model_id: str, version: str = "1.0.0", runs: Path = RUNS) -> tuple[dict, dict]:
     folder = REPO / "models" / model_id / version
     manifest = json.loads((folder / "manifest.json").read_text())
     scheme = manifest["labelScheme"]
     spec = manifest["input"]["preprocessing"]
-    run = REPO / "training" / "runs" / f"{scheme}-r{spec['targetRateHz']}-k{manifest['architecture']['kernelSize']}"
-    exported = json.loads((run / "exported.json").read_text()) if (run / "exported.json").is_file() else {}
-    if exported.get("sha256") != manifest["sha256"]:
-        raise SystemExit(f"{run}: the saved PyTorch weights do not belong to {folder}/model.onnx; retrain with --export")
+    run = runs / f"{scheme}-r{spec['targetRateHz']}-k{manifest['architecture']['kernelSize']}"
     model = ResNet1DSE(len(manifest["classes"]), manifest["architecture"]["kernelSize"])
     model.load_state_dict(torch.load(run / "model.pt"))
     model.eval()
+    # the saved PyTorch weights must be the ones exported to model.onnx (checked numerically, not by file dates)
+    probe = np.random.default_rng(0).normal(size=(2, 12, spec["windowSamples"])).astype(np.float32)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(probe))[0].numpy()
+    if not np.allclose(OnnxRunner(folder / manifest["file"]).run(probe)["logits"], ref, atol=1e-4, rtol=1e-4):
+        raise SystemExit(f"{run}/model.pt is not the model exported to {folder}/{manifest['file']}; retrain with --export")
     recs = load_ptbxl(DATA / "ptbxl", spec["targetRateHz"])
     parity = {"modelId": model_id, "version": version, "onnxSha256": manifest["sha256"], "window": spec["windowSamples"],
               "classes": [c["key"] for c in manifest["classes"]], "featureSliceChannels": FEATURE_SLICE_CHANNELS, "records": []}
@@ -112,9 +117,14 @@ def fixture_for(model_id: str, version: str = "1.0.0") -> tuple[dict, dict]:
 
 def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(2)
-    ids = (argv if argv is not None else sys.argv[1:]) or list(IDS.values())
-    for model_id in ids:
-        parity, cams = fixture_for(model_id)
+    args = list(argv if argv is not None else sys.argv[1:])
+    runs = RUNS
+    if "--runs" in args:
+        i = args.index("--runs")
+        runs = Path(args[i + 1])
+        del args[i : i + 2]
+    for model_id in args or list(IDS.values()):
+        parity, cams = fixture_for(model_id, runs=runs)
         for sub, doc in (("parity", parity), ("gradcam", cams)):
             out = REPO / "tests" / "fixtures" / sub / f"{model_id}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
