@@ -136,7 +136,7 @@ describe('case store', () => {
     await cs.open(recordId(7))
     expect(cs.record!.signals).toHaveLength(12)
     await expect.poll(() => cs.explanation?.target).toEqual({ role: 'tier', classIndex: 2 })
-    expect(cs.heatmap).toMatchObject({ label: 'urgent', opacity: 0.45 })
+    expect(cs.heatmap).toMatchObject({ label: 'Urgent', opacity: 0.45 })
     cs.heatmapOn = false
     expect(cs.heatmap).toBeNull()
     expect(await cs.sign('Dr Smit')).toBe(false)

@@ -36,7 +36,10 @@ export function tierProbabilityOption(classKeys: readonly string[], labels: read
       {
         type: 'bar',
         data: probabilities.map((p, i) => ({ value: p, itemStyle: { color: i === decided ? '#2c3e50' : '#bdc3c7' } })),
-        markLine: threshold === null ? undefined : { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#c0392b' }, data: [{ yAxis: threshold }] },
+        markLine:
+          threshold === null
+            ? undefined
+            : { symbol: 'none', silent: true, label: { position: 'insideEndTop', formatter: `threshold ${threshold.toFixed(2)}` }, lineStyle: { type: 'dashed', color: '#c0392b' }, data: [{ yAxis: threshold }] },
       },
     ],
   }

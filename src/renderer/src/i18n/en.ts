@@ -8,6 +8,7 @@ export const en = {
   'app.notClinical': 'Demonstration models — not for clinical use',
   'nav.worklist': 'Worklist',
   'nav.settings': 'Settings',
+  'nav.clinician': 'Clinician loop',
   'nav.back': 'Back to worklist',
 
   'profile.setupTitle': 'Who is using this workstation?',
@@ -161,6 +162,7 @@ export const en = {
   'report.model': 'Model',
   'report.signedBy': 'Signed by',
   'report.unsigned': 'Not signed — AI result unconfirmed',
+  'report.reviewedUnsigned': '{action} by {name}, not signed yet',
   'report.measurements': 'Measurements',
   'report.pdfSaved': 'PDF saved ({kb} kB).',
 

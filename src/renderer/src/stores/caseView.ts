@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { markRaw } from 'vue'
 import type { AnalysisResult, Explanation, ExplainTarget } from '@shared/contract/analysis'
 import { useApi } from '../api'
+import { tierLabel } from '../domain/format'
 import { verifyChain, type ChainReport } from '../db/audit'
 import { addAnnotation, latestResult, recordOverread, signCase, type OverreadInput } from '../db/cases'
 import { useDb } from '../db/schema'
@@ -69,7 +70,7 @@ export const useCaseStore = defineStore('case', {
         if (seq !== openSeq) return
         this.record = markRaw(record)
         // the triage explanation is what a GP needs first: show it without a click
-        if (result) void this.explain({ role: 'tier', classIndex: result.tier.index }, result.tier.key)
+        if (result) void this.explain({ role: 'tier', classIndex: result.tier.index }, tierLabel(result.tier.key))
       } catch (err) {
         if (seq === openSeq) this.error = (err as Error).message
       } finally {
