@@ -107,8 +107,18 @@ export class InferenceService {
             slots.push({ ok: false, recordId: ids[i]!, message: err instanceof Error ? err.message : String(err) })
           }
         }
-        const { outcomes, provider } = records.length > 0 ? await this.o.worker.analyze(records, models) : { outcomes: [], provider: this.provider }
-        this.provider = provider
+        let outcomes: AnalyzeOutcome[] = []
+        if (records.length > 0) {
+          try {
+            const r = await this.o.worker.analyze(records, models)
+            outcomes = r.outcomes
+            this.provider = r.provider
+          } catch (err) {
+            // the worker failed on this batch (it restarts on the next call): these records fail, the job goes on
+            const message = `analysis failed: ${err instanceof Error ? err.message : String(err)}`
+            outcomes = records.map(() => ({ ok: false, message }))
+          }
+        }
         slots.forEach((s, k) => {
           if (typeof s !== 'number') return void results.push(s)
           const o = outcomes[s]!

@@ -117,12 +117,26 @@ export class InferenceWorker implements Engine {
     return this.call({ op: 'explain', record, model, target })
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Stop the thread. Requests in flight are awaited first (up to `graceMs`): terminating a thread while
+   * onnxruntime runs a session in it aborts the whole process (a native exception escapes), so it is only
+   * ever terminated idle, or after the grace period as a last resort.
+   */
+  async terminate(graceMs = 30_000): Promise<void> {
     this.stopped ??= new WorkerError('WorkerExited', 'inference worker was stopped')
+    const inFlight = [...this.pending.values()]
+    if (inFlight.length > 0) {
+      const settled = Promise.allSettled(inFlight.map((p) => new Promise((res) => {
+        const { resolve, reject } = p
+        p.resolve = (v) => { resolve(v); res(null) }
+        p.reject = (e) => { reject(e); res(null) }
+      })))
+      await Promise.race([settled, new Promise((res) => setTimeout(res, graceMs).unref())])
+    }
     await this.worker.terminate()
   }
 
-  /** Test hook: end the thread as a crash would (native fault, out of memory). */
+  /** Test hook: end an idle thread as a crash would (native fault, out of memory). */
   async simulateCrash(): Promise<void> {
     await this.worker.terminate()
   }

@@ -11,6 +11,8 @@ import { zAnalysisResult } from '@shared/contract/analysis'
 import type { EcgRecord } from '@shared/ecg'
 import { EventBus } from '../../../src/main/app/events'
 import { createInference, type Inference } from '../../../src/main/inference/create'
+import { InferenceService } from '../../../src/main/inference/service'
+import { InferenceWorker } from '../../../src/main/inference/worker-client'
 import { corrupt, DATA, loadPtbxl, loadRecords } from './real-data'
 import { makeTestModels } from './test-model'
 
@@ -154,6 +156,29 @@ describe('inference service (worker thread, two stages)', () => {
     const { results } = await inf.service.analyzeRecords('job-after-crash', [recs[5]!])
     expect(results[0]!.ok).toBe(true)
     expect(inf.worker.restarts).toBe(1)
+  })
+
+  it('a batch the worker fails on fails alone; the job goes on', async () => {
+    let calls = 0
+    const flaky: ConstructorParameters<typeof InferenceService>[0]['worker'] = {
+      analyze: (records, models) => (++calls === 1 ? Promise.reject(new Error('out of memory in the runtime')) : inf.worker.analyze(records, models)),
+      explain: (r, m, t) => inf.worker.explain(r, m, t),
+      open: (k, p) => inf.worker.open(k, p),
+      close: (k) => inf.worker.close(k),
+    }
+    const service = new InferenceService({ registry: inf.registry, worker: flaky, batchSize: 2 })
+    const res = await service.analyzeRecords('job-flaky', recs)
+    expect(res.results.map((r) => r.ok)).toEqual([false, false, true, true, true, true])
+    expect(res.results[0]).toMatchObject({ ok: false, recordId: recs[0]!.id, message: 'analysis failed: out of memory in the runtime' })
+  })
+
+  it('stopping a worker waits for the run in flight (terminating under onnxruntime would abort the process)', async () => {
+    const w = new InferenceWorker()
+    await w.open('m', join(shipped, 'triage-tier3', '1.0.0', 'model.onnx'))
+    const run = w.run('m', 'ecg', new Float32Array(64 * 12 * 1000).fill(0.5), [64, 12, 1000], ['logits'])
+    await w.terminate()
+    expect((await run).logits!.dims).toEqual([64, 3])
+    await expect(w.run('m', 'ecg', new Float32Array(12 * 1000), [1, 12, 1000], ['logits'])).rejects.toThrow(/stopped/)
   })
 
   it('serves explanations and model lists through the IPC handlers', async () => {
