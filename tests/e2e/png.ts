@@ -78,40 +78,35 @@ export function fraction(img: Image, pred: (r: number, g: number, b: number) => 
 }
 
 /**
- * Horizontal bands of ink: rows where at least `minFraction` of pixels satisfy `ink`, grouped when closer than
- * `gap` rows. A flat ECG baseline is such a row, so in a 12x1 layout there is one band per lead. (H, W) -> bands
+ * For every column with ink, the number of separate ink runs down the column (runs closer than `gap` rows are
+ * one). Every lead's trace crosses every column of a 12x1 paper once, so most columns count 12; a tall QRS
+ * touching the next lead, labels or the footer only move a few columns off. (H, W) -> histogram of counts
  */
-export function inkBands(img: Image, ink: (r: number, g: number, b: number) => boolean, minFraction: number, gap = 6): { start: number; end: number }[] {
-  const bands: { start: number; end: number }[] = []
-  for (let y = 0; y < img.height; y++) {
-    let n = 0
-    for (let x = 0; x < img.width; x++) {
+export function runsPerColumn(img: Image, ink: (r: number, g: number, b: number) => boolean, gap = 4): number[] {
+  const hist: number[] = []
+  for (let x = 0; x < img.width; x++) {
+    let runs = 0
+    let last = -Infinity
+    for (let y = 0; y < img.height; y++) {
       const i = (y * img.width + x) * 4
-      if (ink(img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!)) n++
+      if (!ink(img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!)) continue
+      if (y - last > gap) runs++
+      last = y
     }
-    if (n / img.width < minFraction) continue
-    const last = bands[bands.length - 1]
-    if (last && y - last.end <= gap) last.end = y
-    else bands.push({ start: y, end: y })
+    if (runs > 0) hist[runs] = (hist[runs] ?? 0) + 1
   }
-  return bands
+  return Array.from(hist, (v) => v ?? 0)
 }
 
-/** Fraction of columns with any ink within rows [start - pad, end + pad]: a trace runs across the paper, text does not. */
-export function columnCoverage(img: Image, band: { start: number; end: number }, ink: (r: number, g: number, b: number) => boolean, pad = 8): number {
-  const y0 = Math.max(0, band.start - pad)
-  const y1 = Math.min(img.height - 1, band.end + pad)
-  let cols = 0
-  for (let x = 0; x < img.width; x++) {
-    for (let y = y0; y <= y1; y++) {
-      const i = (y * img.width + x) * 4
-      if (ink(img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!)) {
-        cols++
-        break
-      }
-    }
+/** The most frequent value of a histogram and the share of the total it holds. */
+export function histogramMode(hist: readonly number[]): { value: number; share: number } {
+  let value = 0
+  let total = 0
+  for (let i = 0; i < hist.length; i++) {
+    total += hist[i]!
+    if (hist[i]! > hist[value]!) value = i
   }
-  return cols / img.width
+  return { value, share: total > 0 ? hist[value]! / total : 0 }
 }
 
 /** Fraction of pixels that differ by more than `tol` in any channel between two same-sized images. */
