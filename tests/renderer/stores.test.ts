@@ -162,3 +162,23 @@ describe('profile store', () => {
     await expect(fresh.saveProfile('   ', 'gp')).rejects.toThrow(/name is required/)
   })
 })
+
+describe('case store, background result', () => {
+  it('shows a result that arrives while the case is open, with its triage explanation', async () => {
+    const plan = new Map<string, AnalysisResult | string>()
+    setApi(apiDouble(plan).api)
+    const wl = useWorklistStore()
+    plan.set(recordId(9), 'models still loading')
+    await wl.importPaths(['/d/9'])
+    await expect.poll(() => wl.cases[0]?.analysis).toBe('failed')
+    const cs = useCaseStore()
+    await cs.open(recordId(9))
+    expect(cs.result).toBeNull()
+    plan.set(recordId(9), result(9, 'non-urgent'))
+    await wl.triage([recordId(9)])
+    await cs.refreshResult()
+    expect(cs.result?.tier.key).toBe('non-urgent')
+    expect(cs.row?.status).toBe('triaged')
+    await expect.poll(() => cs.explanation?.target).toEqual({ role: 'tier', classIndex: 1 })
+  })
+})

@@ -77,6 +77,20 @@ export const useCaseStore = defineStore('case', {
         if (seq === openSeq) this.loading = false
       }
     },
+    /** The open case was analysed (or re-analysed) in the background: show the new result without reopening. */
+    async refreshResult(): Promise<void> {
+      if (!this.caseId) return
+      const id = this.caseId
+      const db = useDb()
+      const row = await db.cases.get(id)
+      if (!row || this.caseId !== id) return
+      const result = await latestResult(db, row)
+      const isNew = result !== null && row.resultId !== this.row?.resultId
+      this.row = row
+      this.result = result ? markRaw(result) : null
+      await this.refreshSide()
+      if (isNew && result && !this.explainTarget) void this.explain({ role: 'tier', classIndex: result.tier.index }, tierLabel(result.tier.key))
+    },
     async refreshSide(): Promise<void> {
       if (!this.caseId) return
       const db = useDb()
