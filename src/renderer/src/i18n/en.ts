@@ -79,6 +79,7 @@ export const en = {
   'stage1.probability': 'Probability by tier',
   'stage1.threshold': 'Threshold in force for “{tier}”: {value}',
   'stage1.thresholdMeaning': 'The ECG is called “{tier}” or worse when the model’s probability of “{tier}” or a more severe tier reaches {value}.',
+  'stage1.thresholdNotReached': 'The triage model alone did not reach it: the tier was raised by a diagnostic code (below).',
   'stage1.escalated': 'Escalated from “{from}”: {reason}',
   'stage1.flags': 'Quality and certainty',
   'stage1.noFlags': 'No quality or certainty concerns.',
@@ -140,7 +141,6 @@ export const en = {
   'annot.note': 'Note',
   'annot.aiWrong': 'AI was wrong here',
   'annot.add': 'Add annotation',
-  'annot.useCaliper': 'Use last caliper range',
   'annot.none': 'No annotations yet.',
 
   'case.loading': 'Loading record…',
