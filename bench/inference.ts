@@ -108,7 +108,7 @@ try {
   const windows = new Float32Array(records.length * 12 * W)
   records.forEach((r, i) => windows.set(preprocess(r.signals, r.leads, r.samplingRateHz, spec).windows.subarray(0, 12 * W), i * 12 * W))
   const ort = new OrtEngine({ providers: ['cpu'] })
-  const timeOrt = async (key: string, path: string): Promise<{ p50: number; p95: number; batched: number; logits: Float32Array }> => {
+  const timeOrt = async (key: string, path: string, C = models.tier.manifest.classes.length): Promise<{ p50: number; p95: number; batched: number; logits: Float32Array }> => {
     await ort.open(key, path)
     const one: number[] = []
     for (let i = 0; i < records.length; i++) {
@@ -116,12 +116,12 @@ try {
       await ort.run(key, 'ecg', windows.subarray(i * 12 * W, (i + 1) * 12 * W), [1, 12, W], ['logits'])
       if (i > 0) one.push(performance.now() - t0)
     }
-    const logits = new Float32Array(records.length * models.tier.manifest.classes.length)
+    const logits = new Float32Array(records.length * C)
     const t0 = performance.now()
     for (let s = 0; s < records.length; s += batch) {
       const n = Math.min(batch, records.length - s)
       const out = await ort.run(key, 'ecg', windows.subarray(s * 12 * W, (s + n) * 12 * W), [n, 12, W], ['logits'])
-      logits.set(out.logits!.data, s * models.tier.manifest.classes.length)
+      logits.set(out.logits!.data, s * C)
     }
     const batched = (performance.now() - t0) / records.length
     await ort.close(key)
@@ -164,6 +164,41 @@ try {
     row('tier model, onnxruntime int8, batch 1', q.p50, q.p95, `batched ${fmt(q.batched)} ms/ECG; top-1 agreement with fp32 ${(100 * agree / records.length).toFixed(1)}%; accuracy ${acc32.toFixed(3)} -> ${acc8.toFixed(3)} (n=${labelled}, first window)`)
     results.int8 = { p50: q.p50, p95: q.p95, batchedMsPerEcg: q.batched, agreement: agree / records.length, accuracyFp32: acc32, accuracyInt8: acc8, n: labelled }
   } else rows.push(['int8 variant', '-', '-', 'no model.int8.onnx beside the tier model'])
+
+  // the code model: fp32 vs int8 positives at the manifest thresholds, micro-F1 against the records' codes
+  const codesEntry = inf.registry.active('codes')
+  if (codesEntry?.int8Path && codesEntry.modelPath) {
+    const cm = models.codes.manifest
+    const C = cm.classes.length
+    const keys = cm.classes.map((c) => c.key)
+    const c32 = await timeOrt('codes-fp32', codesEntry.modelPath, C)
+    const c8 = await timeOrt('codes-int8', codesEntry.int8Path, C)
+    let same = 0
+    const f1 = (logits: Float32Array): number => {
+      let tp = 0
+      let fp = 0
+      let fn = 0
+      records.forEach((r, i) => {
+        const truth = new Set(labelRecord(r).bridged.codes)
+        keys.forEach((k, c) => {
+          const pos = 1 / (1 + Math.exp(-logits[i * C + c]! / (cm.temperature ?? 1))) >= (models.codes.thresholds[k] ?? 0.5)
+          if (pos && truth.has(k)) tp++
+          else if (pos) fp++
+          else if (truth.has(k)) fn++
+        })
+      })
+      return (2 * tp) / Math.max(1, 2 * tp + fp + fn)
+    }
+    keys.forEach((k, c) => records.forEach((_, i) => {
+      const t = models.codes.thresholds[k] ?? 0.5
+      if ((1 / (1 + Math.exp(-c32.logits[i * C + c]!)) >= t) === (1 / (1 + Math.exp(-c8.logits[i * C + c]!)) >= t)) same++
+    }))
+    const f32 = f1(c32.logits)
+    const f8 = f1(c8.logits)
+    row('code model, onnxruntime fp32, batch 1', c32.p50, c32.p95, `batched ${fmt(c32.batched)} ms/ECG`)
+    row('code model, onnxruntime int8, batch 1', c8.p50, c8.p95, `batched ${fmt(c8.batched)} ms/ECG; decisions equal to fp32 ${(100 * same / (C * records.length)).toFixed(1)}%; micro-F1 ${f32.toFixed(3)} -> ${f8.toFixed(3)} (first window)`)
+    results.codesInt8 = { fp32: { p50: c32.p50, p95: c32.p95 }, int8: { p50: c8.p50, p95: c8.p95 }, decisionAgreement: same / (C * records.length), microF1Fp32: f32, microF1Int8: f8 }
+  }
   await ort.dispose()
 } finally {
   await inf.dispose()
