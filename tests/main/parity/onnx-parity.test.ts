@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
 import { zManifest, type ModelManifest } from '@shared/manifest'
 import { readFloatInitializer } from '../../../src/main/finetune/onnx-rewrite'
+import { checkClasses, readManifest, verifyModelFile } from '../../../src/main/models/verify'
 
 const repoRoot = resolve(__dirname, '../../..')
 const IDS = ['triage-tier3', 'triage-tier4', 'aha-codes'] as const
@@ -82,6 +83,14 @@ describe.each(IDS)('%s: ONNX (onnxruntime-node) vs PyTorch', (id) => {
     expect(cam.onnxSha256, `gradcam fixture is stale: ${REGEN}`).toBe(m.sha256)
     return { m, bytes, fx, cam }
   }
+
+  it('the model registry accepts the shipped directory (schema, SHA-256, graph vs manifest, catalog classes)', async () => {
+    const m = await readManifest(dir)
+    checkClasses(m, dir)
+    const v = await verifyModelFile(dir, m)
+    expect(v.graph.initializerNames.has(m.head.weightInitializer)).toBe(true)
+    expect(m.metrics.embeddingStats).toBeDefined()
+  })
 
   it('manifest, logits, features and embedding agree to 1e-4 (batch of all fixture records at once)', async () => {
     const { m, bytes, fx } = load()
