@@ -43,6 +43,7 @@ afterAll(async () => {
   await browser?.close()
   await host?.close()
   if (recordsDir) rmSync(recordsDir, { recursive: true, force: true })
+  if (!brokenStep) rmSync(shotsDir, { recursive: true, force: true })
 })
 
 async function rows(): Promise<{ id: string; tier: string; urgency: number; analysis: string; status: string }[]> {
@@ -58,9 +59,10 @@ async function rows(): Promise<{ id: string; tier: string; urgency: number; anal
 }
 
 let shotCount = 0
-/** Screenshot of the ECG paper; kept in the temp folder so a failed pixel check can be looked at. */
+const shotsDir = mkdtempSync(join(tmpdir(), 'ecg-e2e-shots-'))
+/** Screenshot of the ECG paper; the folder is kept when a step failed so the pixel checks can be looked at. */
 async function paperShot(): Promise<Image & { path: string }> {
-  const path = join(tmpdir(), `ecg-e2e-paper-${process.pid}-${++shotCount}.png`)
+  const path = join(shotsDir, `paper-${++shotCount}.png`)
   return { ...decodePng(await page.locator('.ecg-viewer__paper').screenshot({ path })), path }
 }
 
