@@ -88,7 +88,11 @@ def evaluate_model(model_id: str, models: Path, data: Path, out: Path, version: 
     variants = {"fp32": folder / manifest["file"]}
     if (folder / "model.int8.onnx").is_file():
         variants["int8"] = folder / "model.int8.onnx"
-    res: dict = {"version": manifest["version"], "sha256": manifest["sha256"], "classes": keys, "cohorts": {}, "int8": {}}
+    res: dict = {"version": manifest["version"], "sha256": manifest["sha256"], "classes": keys, "cohorts": {}, "int8": {},
+                 "training": {"records": {k: len(v) for k, v in manifest["training"]["records"].items()},
+                              "excludedRecords": manifest["training"].get("excludedRecords", {}),
+                              "excludedClasses": manifest["training"].get("excludedClasses", []),
+                              "bestEpoch": manifest["training"].get("bestEpoch"), "labelMappingVersion": manifest["labelMappingVersion"]}}
     preds: dict = {}
     for variant, path in variants.items():
         runner = OnnxRunner(path)

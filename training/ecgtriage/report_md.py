@@ -26,6 +26,15 @@ FIXES = [
 ]
 
 
+THESIS = [
+    "| Thesis (SPH-trained, Table 3/4/5 and text) | internal accuracy | internal weighted F1 | external accuracy | external F1 |",
+    "|---|---|---|---|---|",
+    "| 3-class | 0.87 | 0.87 | 0.570 (reported as '60.5% accuracy', which is the F1) | 0.606 |",
+    "| 4-class | 0.849 | 0.85 | 0.557 (0.529 in the ROC paragraph) | 0.602 |",
+    "| disease (AHA codes) | 0.82 (likely subset accuracy) | 0.84 | 0 (evaluation bug) | 0 (evaluation bug) |",
+]
+
+
 def clean(v):
     """NaN/inf -> None so the JSON is valid for JSON.parse (the TypeScript evaluate command reads it)."""
     if isinstance(v, float) and not math.isfinite(v):
@@ -88,6 +97,7 @@ def write_markdown(report: dict, path: Path) -> None:
             s = c["summary"]
             acc = f(s.get("accuracy")) if "accuracy" in s else f"{f(s['subsetAccuracy'])} subset / {f(s['hammingAccuracy'])} Hamming"
             L.append(f"| {mid} | {cname} | {s['n']} | {acc} | {f(s['weightedF1'])} | {f(s['macroF1'])} | {f(s['microAUC'])} | {c['excluded']['count']} |")
+    L += ["", "For orientation only (different training data, cohort sizes and label bridges):", ""] + THESIS
     L += ["", "Inference time (ms per ECG, preprocessing + forward, batch 1): " + ", ".join(
         f"{mid} {f(r['timing']['msPerEcg'], 1)}" for mid, r in report["models"].items() if "timing" in r) +
         " (Python reference runner; see bench/ for onnxruntime).", ""]
@@ -102,6 +112,13 @@ def write_markdown(report: dict, path: Path) -> None:
         L.append("")
     for mid, res in report["models"].items():
         L += [f"## {mid} {res['version']}", ""]
+        t = res.get("training")
+        if t:
+            ex = t["excludedRecords"]
+            L += [f"Trained on {t['records'].get('train')} records (validation {t['records'].get('validation')}, test {t['records'].get('test')}), "
+                  f"best epoch {t['bestEpoch']}, label mapping {t['labelMappingVersion']}. Excluded from training for having no "
+                  f"mapped label: {len(ex)} records" + (f" ({', '.join(f'{k}: {v}' for k, v in list(ex.items())[:8])})" if ex else "") + "."
+                  + (f" Codes without enough training positives to be outputs: {', '.join(c['key'] + ' (' + str(c.get('trainPositives')) + ')' for c in t['excludedClasses'])}." if t["excludedClasses"] else ""), ""]
         for cname, c in res["cohorts"].items():
             L += [f"### {cname}: {c['description']}", "", f"Sources: {c['sources']}; excluded {c['excluded']['count']} records (no mapped label).", ""]
             m = c["metrics"]

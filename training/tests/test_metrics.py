@@ -82,3 +82,13 @@ def test_multilabel_report_by_hand():
     assert r["micro"]["precision"] == pytest.approx(2 / 3) and r["micro"]["recall"] == pytest.approx(2 / 3)
     assert r["weighted"]["f1"] == pytest.approx((2 * 0.8 + 1 * 0) / 3)
     assert r["sampleJaccard"] == pytest.approx((1 + 0.5 + 0) / 3)
+
+
+def test_report_json_has_no_nan():
+    import json
+
+    from ecgtriage.report_md import clean
+
+    doc = clean({"auc": float("nan"), "rows": [1.0, float("inf"), {"x": float("nan")}]})
+    assert doc == {"auc": None, "rows": [1.0, None, {"x": None}]}
+    json.dumps(doc, allow_nan=False)
