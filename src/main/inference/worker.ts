@@ -16,11 +16,21 @@ const engine = new OrtEngine({ ...(init.providers ? { providers: init.providers 
 const analyzer = new Analyzer(engine, { preprocess, describeSpec })
 /** model key -> path it was opened from (a new version under the same key reopens) */
 const opened = new Map<string, string>()
+/** model id -> the session key analysis uses for it */
+const analysisSessions = new Map<string, string>()
 
 async function ensureOpen(m: LoadedModel): Promise<string> {
   if (opened.get(m.key) !== m.modelPath) {
+    // one session per model id for analysis: a newly activated version replaces the previous one's session
+    // (only sessions opened here: keys opened through 'open' belong to their caller)
+    const previous = analysisSessions.get(m.manifest.id)
+    if (previous && previous !== m.key) {
+      await engine.close(previous)
+      opened.delete(previous)
+    }
     await engine.open(m.key, m.modelPath)
     opened.set(m.key, m.modelPath)
+    analysisSessions.set(m.manifest.id, m.key)
   }
   return engine.info(m.key)!.provider
 }
