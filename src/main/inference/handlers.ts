@@ -29,6 +29,12 @@ export function createInferenceHandlers(d: InferenceHandlerDeps): InferenceHandl
     'inference:explain': async ({ recordId, target }) => d.service.explain(recordId, target),
     'models:list': async () => ({ models: d.registry.list() }),
     'models:activate': async ({ id, version }) => {
+      // Locally fine-tuned versions go through 'finetune:activate', which checks the urgent-tier safety floor on
+      // the frozen local test set and audits the change; this generic switch only moves between shipped models.
+      const target = d.registry.list().find((m) => m.id === id && m.version === version)
+      if (target && !target.shipped) {
+        throw new Error(`${id}@${version} is a locally fine-tuned version: activate it from the Fine-tune view (safety-floor check and audit)`)
+      }
       await d.registry.activate(id, version)
       d.service.invalidate()
       return { models: d.registry.list() }
