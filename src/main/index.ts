@@ -30,7 +30,16 @@ async function createWindow(): Promise<void> {
       return new Uint8Array(await win.webContents.printToPDF({ landscape: o.landscape, pageSize: o.pageSize, printBackground: true }))
     },
   }
-  const services = await composeServices({ userDataDir: app.getPath('userData'), electron: true, pdfPrinter })
+  const services = await composeServices({
+    userDataDir: app.getPath('userData'),
+    appRoot: app.getAppPath(),
+    electron: true,
+    pdfPrinter,
+    openDialog: async ({ directory }) => {
+      const picked = await dialog.showOpenDialog({ properties: [directory ? 'openDirectory' : 'openFile', 'multiSelections'] })
+      return picked.canceled ? [] : picked.filePaths
+    },
+  })
   win = new BrowserWindow({
     width: 1440,
     height: 900,
