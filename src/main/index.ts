@@ -5,21 +5,10 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
 import { join } from 'node:path'
 import { IPC_EVENT, IPC_INVOKE } from '@shared/contract'
+import { RENDERER_CSP } from '@shared/csp'
 import { createDispatcher, toWireError } from './ipc/dispatch'
 import { composeServices } from './app/compose'
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // Vue/ECharts set inline styles; no inline or eval'd script is allowed
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 async function createWindow(): Promise<void> {
   let win: BrowserWindow | null = null
@@ -82,7 +71,7 @@ app.on('web-contents-created', (_e, contents) => {
 
 void app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
   await createWindow()

@@ -14,20 +14,10 @@ import { decodeWire, encodeWire, WireDecodeError } from '@shared/contract/wire'
 import type { EventBus } from '../app/events'
 import { createDispatcher, IpcValidationError, toWireError } from '../ipc/dispatch'
 import { readStatic } from './static'
+import { RENDERER_CSP } from '@shared/csp'
 
-/** Same policy as the Electron shell (src/main/index.ts): no inline or remote script, same-origin fetch/SSE. */
-export const HOST_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+/** Same policy as the Electron shell: one definition in src/shared/csp.ts. */
+export const HOST_CSP = RENDERER_CSP
 
 export interface HostServerDeps {
   handlers: EcgHandlers
