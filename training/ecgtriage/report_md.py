@@ -76,7 +76,7 @@ def write_markdown(report: dict, path: Path) -> None:
     L = ["# Evaluation report: label resolution (3-tier, 4-tier, AHA codes)", "",
          f"Generated {report['generatedAt']} by `{report['command']}` (the JSON beside this file holds every number "
          "and the per-record predictions).", "",
-         "**Demonstration models trained on the 353 training records of the shared 500-record PTB-XL subset. "
+         "**Demonstration models trained on the ~350 training records (folds 1-8) of the shared 500-record PTB-XL subset. "
          "The figures below are on tiny cohorts (tens of records) and carry wide uncertainty; they show that the "
          "pipeline and the metrics work, not clinical performance. NOT for clinical use.**", "",
          "## Definitions", "",
