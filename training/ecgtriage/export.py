@@ -20,6 +20,8 @@ from .model import STAGE_CHANNELS, count_params, feature_length
 from .preprocess import LEADS
 
 IDS = {"tier3": "triage-tier3", "tier4": "triage-tier4", "aha": "aha-codes"}
+THRESHOLD_RULE_TIERS = ("most severe tier: largest threshold on P(tier >= it) with validation sensitivity >= 0.9; other "
+                        "non-normal tiers k: Youden's J on validation for (tier >= k) vs P(tier >= k); clipped to [0.1, 0.9]")
 RETRAIN = "cd training && /usr/bin/python3 -m ecgtriage.train_all --ptbxl <PTB-XL root> [--sph <SPH root>]"
 
 
@@ -98,7 +100,7 @@ def manifest_for(res, head: dict, onnx_sha: str, file: str = "model.onnx") -> di
             "excludedClasses": res.excluded_classes,
             "thresholdRule": ("per code: F1-maximising threshold on validation (0.05 grid), 0.5 without validation positives"
                               if cfg.scheme == "aha" else
-                              "per non-normal tier k: Youden's J on validation for (tier >= k) vs P(tier >= k), clipped to [0.1, 0.9]"),
+                              THRESHOLD_RULE_TIERS),
             "bestEpoch": res.best_epoch,
             "seconds": round(res.seconds, 1),
             "history": res.history,

@@ -107,6 +107,14 @@ def youden_threshold(y: np.ndarray, s: np.ndarray) -> float | None:
     return float(thr[i])
 
 
+def sensitivity_threshold(y: np.ndarray, s: np.ndarray, min_sensitivity: float) -> float | None:
+    """Largest threshold whose sensitivity (s >= t among positives) reaches min_sensitivity; None without positives."""
+    pos = np.sort(np.asarray(s, dtype=float)[np.asarray(y) == 1])[::-1]
+    if pos.size == 0:
+        return None
+    return float(pos[int(np.ceil(min_sensitivity * pos.size)) - 1])
+
+
 def multilabel_report(y: np.ndarray, scores: np.ndarray, thresholds: np.ndarray) -> dict:
     """(N, C) {0,1}, (N, C) scores, (C) thresholds -> per-class PRF + AUC, micro/macro/weighted, accuracies.
 

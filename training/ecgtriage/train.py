@@ -20,7 +20,8 @@ from torch import nn
 
 from . import arrays
 from .data import Record, load_ptbxl, load_sph
-from .metrics import best_f1_threshold, class_report, confusion_matrix, multiclass_auc, multilabel_report, one_hot, youden_threshold, cumulative
+from .metrics import (best_f1_threshold, class_report, confusion_matrix, cumulative, multiclass_auc, multilabel_report, one_hot,
+                      sensitivity_threshold, youden_threshold)
 from .model import ResNet1DSE, count_params
 from .preprocess import default_spec
 
@@ -139,9 +140,14 @@ def embedding_stats(model: nn.Module, x: np.ndarray, batch: int = 64) -> dict:
     return {"mean": r(mu), "var": r(var), "threshold": float(f"{np.percentile(d, 99):.6g}"), "n": int(len(e))}
 
 
+URGENT_MIN_SENSITIVITY = 0.9
+
+
 def choose_thresholds(scheme: str, keys: list[str], probs: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Tier models: per non-normal tier k, Youden's J on validation for (tier >= k) vs P(tier >= k), clipped to
-    [0.1, 0.9] (a tiny validation set must not produce a degenerate operating point), 0.5 when undefined.
+    """Tier models: the most severe tier (urgent / critical) gets the largest threshold on P(tier >= it) that
+    still flags >= 90 % of its validation cases (a triage tool must not miss urgent ECGs); the other non-normal
+    tiers k get Youden's J for (tier >= k) vs P(tier >= k). All clipped to [0.1, 0.9] (a tiny validation set must
+    not produce a degenerate operating point), 0.5 when undefined.
     aha: per code, the F1-maximising threshold on validation (0.05 grid), 0.5 when validation has no positive."""
     out: dict[str, float] = {}
     if scheme == "aha":
@@ -150,8 +156,10 @@ def choose_thresholds(scheme: str, keys: list[str], probs: np.ndarray, y: np.nda
             out[k] = 0.5 if t is None else t
         return out
     cum = cumulative(probs)
+    last = len(keys) - 1
     for k in range(1, len(keys)):
-        t = youden_threshold((y >= k).astype(int), cum[:, k])
+        yk = (y >= k).astype(int)
+        t = sensitivity_threshold(yk, cum[:, k], URGENT_MIN_SENSITIVITY) if k == last else youden_threshold(yk, cum[:, k])
         out[keys[k]] = 0.5 if t is None else float(np.clip(t, 0.1, 0.9))
     return out
 

@@ -92,3 +92,13 @@ def test_report_json_has_no_nan():
     doc = clean({"auc": float("nan"), "rows": [1.0, float("inf"), {"x": float("nan")}]})
     assert doc == {"auc": None, "rows": [1.0, None, {"x": None}]}
     json.dumps(doc, allow_nan=False)
+
+
+def test_sensitivity_threshold_keeps_the_required_share_of_positives():
+    from ecgtriage.metrics import sensitivity_threshold
+
+    y = np.array([1, 1, 1, 1, 0, 0])
+    s = np.array([0.9, 0.8, 0.3, 0.6, 0.7, 0.1])
+    assert sensitivity_threshold(y, s, 0.75) == pytest.approx(0.6)  # 3 of 4 positives at >= 0.6
+    assert sensitivity_threshold(y, s, 0.9) == pytest.approx(0.3)  # all 4 needed
+    assert sensitivity_threshold(np.zeros(3), s[:3], 0.9) is None
