@@ -34,19 +34,26 @@ export function occlusionBatch(windows: Float32Array, nWin: number, W: number): 
   return out
 }
 
-export async function explainRecord(engine: Engine, preprocess: Preprocess, record: EcgRecord, model: LoadedModel, target: ExplainTarget): Promise<Explanation> {
+export interface ExplainOptions {
+  /** Lead occlusion costs 12 extra forward passes per window; without it only the Grad-CAM is computed and
+   *  leadAttribution is empty (used by the benchmark to time Grad-CAM on its own). Default true. */
+  leadAttribution?: boolean
+}
+
+export async function explainRecord(engine: Engine, preprocess: Preprocess, record: EcgRecord, model: LoadedModel, target: ExplainTarget, options: ExplainOptions = {}): Promise<Explanation> {
   const m = model.manifest
   const C = m.classes.length
   if (target.classIndex >= C) throw new ExplainTargetError(`class ${target.classIndex} is outside ${m.id}'s ${C} classes`)
   const prep = prepareRecord(record, m, preprocess)
   const W = prep.windowSamples
   const nWin = prep.nWindows
-  const batch = occlusionBatch(prep.windows, nWin, W)
-  const [out] = await runWindows(engine, model, [{ windows: batch, nWindows: nWin * 13 }], ['logits', 'features'])
+  const V = options.leadAttribution === false ? 1 : 13 // variants per window: baseline (+ 12 occluded leads)
+  const batch = V === 1 ? prep.windows : occlusionBatch(prep.windows, nWin, W)
+  const [out] = await runWindows(engine, model, [{ windows: batch, nWindows: nWin * V }], ['logits', 'features'])
   const logits = out!.logits!
   const featuresAll = out!.features!
   const K = m.head.inFeatures
-  const perWindowFeatures = featuresAll.length / (nWin * 13)
+  const perWindowFeatures = featuresAll.length / (nWin * V)
   const T = perWindowFeatures / K
   if (!Number.isInteger(T)) throw new ExplainTargetError(`features output of ${m.id} is not (batch, ${K}, T')`)
 
@@ -55,15 +62,15 @@ export async function explainRecord(engine: Engine, preprocess: Preprocess, reco
   const probsOf = (v: number): number => {
     const rows: number[][] = []
     for (let w = 0; w < nWin; w++) {
-      const row = logits.subarray((w * 13 + v) * C, (w * 13 + v + 1) * C)
+      const row = logits.subarray((w * V + v) * C, (w * V + v + 1) * C)
       rows.push(windowProbabilities(row, 1, C, m.task, m.temperature)[0]!)
     }
     return (single ? meanOverWindows(rows) : maxOverWindows(rows))[target.classIndex]!
   }
   const base = probsOf(0)
-  const leadAttribution = Array.from({ length: 12 }, (_, l) => Math.max(0, base - probsOf(l + 1)))
+  const leadAttribution = V === 1 ? [] : Array.from({ length: 12 }, (_, l) => Math.max(0, base - probsOf(l + 1)))
 
-  const features = Array.from({ length: nWin }, (_, w) => featuresAll.subarray(w * 13 * perWindowFeatures, (w * 13 + 1) * perWindowFeatures))
+  const features = Array.from({ length: nWin }, (_, w) => featuresAll.subarray(w * V * perWindowFeatures, (w * V + 1) * perWindowFeatures))
   const cam = recordCam({
     features,
     channels: K,

@@ -3,6 +3,7 @@ import type { ExplainTarget, Explanation } from '@shared/contract/analysis'
 import type { EcgRecord } from '@shared/ecg'
 import type { AnalyzerModels, AnalyzeOutcome } from './analyzer'
 import type { SessionInfo, TensorOut } from './engine'
+import type { ExplainOptions } from './explain'
 import type { LoadedModel } from './loaded-model'
 
 export interface WorkerInit {
@@ -16,7 +17,7 @@ export type WorkerRequest =
   | { op: 'close'; key: string }
   | { op: 'run'; key: string; inputName: string; input: Float32Array; dims: number[]; outputs: string[] }
   | { op: 'analyze'; records: EcgRecord[]; models: AnalyzerModels }
-  | { op: 'explain'; record: EcgRecord; model: LoadedModel; target: ExplainTarget }
+  | { op: 'explain'; record: EcgRecord; model: LoadedModel; target: ExplainTarget; options?: ExplainOptions }
 
 export interface WorkerResults {
   open: SessionInfo

@@ -140,9 +140,9 @@ export class InferenceService {
     return true
   }
 
-  async explainRecord(record: EcgRecord, target: ExplainTarget, opts: { tierId?: string } = {}): Promise<Explanation> {
+  async explainRecord(record: EcgRecord, target: ExplainTarget, opts: { tierId?: string; leadAttribution?: boolean } = {}): Promise<Explanation> {
     const model = target.role === 'tier' ? await this.model('tier', opts.tierId) : await this.model('codes')
-    return this.o.worker.explain(record, model, target)
+    return this.o.worker.explain(record, model, target, opts.leadAttribution === false ? { leadAttribution: false } : undefined)
   }
 
   async explain(recordId: string, target: ExplainTarget): Promise<Explanation> {

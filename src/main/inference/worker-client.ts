@@ -11,6 +11,7 @@ import type { ExplainTarget, Explanation } from '@shared/contract/analysis'
 import type { EcgRecord } from '@shared/ecg'
 import type { AnalyzerModels } from './analyzer'
 import type { Engine, SessionInfo, TensorOut } from './engine'
+import type { ExplainOptions } from './explain'
 import type { LoadedModel } from './loaded-model'
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResults } from './protocol'
 
@@ -113,8 +114,8 @@ export class InferenceWorker implements Engine {
     return this.call({ op: 'analyze', records, models })
   }
 
-  explain(record: EcgRecord, model: LoadedModel, target: ExplainTarget): Promise<Explanation> {
-    return this.call({ op: 'explain', record, model, target })
+  explain(record: EcgRecord, model: LoadedModel, target: ExplainTarget, options?: ExplainOptions): Promise<Explanation> {
+    return this.call({ op: 'explain', record, model, target, ...(options ? { options } : {}) })
   }
 
   /**

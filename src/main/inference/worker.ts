@@ -58,7 +58,7 @@ async function handle(req: WorkerRequest): Promise<{ value: unknown; transfer: A
     }
     case 'explain': {
       await ensureOpen(req.model)
-      const ex = await explainRecord(engine, preprocess, req.record, req.model, req.target)
+      const ex = await explainRecord(engine, preprocess, req.record, req.model, req.target, req.options)
       return { value: ex, transfer: [ex.cam.buffer as ArrayBuffer] }
     }
   }

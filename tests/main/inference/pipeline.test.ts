@@ -181,6 +181,18 @@ describe('inference service (worker thread, two stages)', () => {
     await expect(w.run('m', 'ecg', new Float32Array(12 * 1000), [1, 12, 1000], ['logits'])).rejects.toThrow(/stopped/)
   })
 
+  it('Grad-CAM without lead occlusion gives the same map and no attribution', async () => {
+    const target = { role: 'tier' as const, classIndex: 2 }
+    const full = await inf.service.explainRecord(recs[1]!, target)
+    const camOnly = await inf.service.explainRecord(recs[1]!, target, { leadAttribution: false })
+    expect(camOnly.leadAttribution).toEqual([])
+    expect(full.leadAttribution).toHaveLength(12)
+    expect(camOnly.cam.length).toBe(full.cam.length)
+    let maxDiff = 0
+    for (let i = 0; i < full.cam.length; i++) maxDiff = Math.max(maxDiff, Math.abs(full.cam[i]! - camOnly.cam[i]!))
+    expect(maxDiff).toBeLessThan(1e-4)
+  })
+
   it('serves explanations and model lists through the IPC handlers', async () => {
     const ex = await inf.handlers['inference:explain']({ recordId: recs[0]!.id, target: { role: 'tier', classIndex: 0 } })
     expect(ex.cam.length).toBe(5000)
