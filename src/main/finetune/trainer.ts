@@ -8,19 +8,11 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { Head, HeadData, HeadKind } from './head'
 import type { TrainJob, TrainWorkerMessage } from './protocol'
-import type { EpochReport, TrainOptions, TrainResult } from './train'
+import type { EpochReport, TrainResult } from './train'
 
-export interface TrainRequest {
-  kind: HeadKind
-  initial: Head
-  train: HeadData
-  val: HeadData | null
-  options: TrainOptions
-  frozen?: Uint8Array
-  reportEvery?: number
-}
+/** What a caller asks for: the worker job without its cancel buffer (the client owns it), reporting optional. */
+export type TrainRequest = Omit<TrainJob, 'cancel' | 'reportEvery'> & { reportEvery?: number }
 
 export interface TrainHandle {
   result: Promise<TrainResult>
