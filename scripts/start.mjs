@@ -11,7 +11,10 @@ const pathTxt = join(electronDir, 'path.txt')
 let binary = existsSync(pathTxt) ? join(electronDir, 'dist', readFileSync(pathTxt, 'utf8')) : null
 if (!binary || !existsSync(binary)) {
   console.log('Electron binary not installed; trying to download it (needs internet)...')
-  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit', timeout: 300_000 })
+  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8', timeout: 300_000 })
+  // electron's installer prints a stack trace when offline: show only its first line
+  const why = `${r.stderr ?? ''}`.split('\n').find((l) => l.trim()) ?? ''
+  if (r.status !== 0 && why) console.error(`Download failed: ${why.trim()}`)
   binary = existsSync(pathTxt) ? join(electronDir, 'dist', readFileSync(pathTxt, 'utf8')) : null
   if (r.status !== 0 || !binary || !existsSync(binary)) {
     console.error(
