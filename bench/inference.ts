@@ -97,7 +97,7 @@ try {
   }
   row('import (read + parse), batch 1', pct(imp, 0.5), pct(imp, 0.95))
   row('analysis (both stages + gate), batch 1', pct(ana, 0.5), pct(ana, 0.95), 'worker: preprocess, quality, QRS, tier + codes, decision')
-  row('Grad-CAM alone', pct(gradcam, 0.5), pct(gradcam, 0.95), 'one forward pass for the feature map + head weights')
+  row('Grad-CAM alone', pct(gradcam, 0.5), pct(gradcam, 0.95), 'head weights on the feature maps the analysis cached')
   row('Grad-CAM + lead occlusion', pct(cam, 0.5), pct(cam, 0.95), '1 + 12 occluded copies in one run')
   row('end to end with Grad-CAM, batch 1', pct(totCam, 0.5), pct(totCam, 0.95), 'import + analysis + Grad-CAM (the thesis target: 27 ms)')
   row('end to end with Grad-CAM + occlusion, batch 1', pct(tot, 0.5), pct(tot, 0.95))

@@ -14,6 +14,7 @@ import { aggregateCodes, aggregateTier, AGGREGATION_DESCRIPTION, windowProbabili
 import type { Engine } from './engine'
 import type { LoadedModel } from './loaded-model'
 import { embeddingStats, mahalanobisDiag } from './ood'
+import type { FeatureCache } from './feature-cache'
 import { prepareRecord, runWindows, type PreparedRecord, type Preprocess } from './windows'
 
 export interface AnalyzerModels {
@@ -27,6 +28,8 @@ export interface AnalyzerOptions {
   uncertainty?: UncertaintyThresholds
   /** Largest number of windows per runtime call (bounds memory for long records and big batches). */
   maxBatchWindows?: number
+  /** When given, the tier model's feature maps are kept here so a following Grad-CAM needs no forward pass. */
+  featureCache?: FeatureCache
 }
 
 export type AnalyzeOutcome = { ok: true; result: AnalysisResult } | { ok: false; message: string }
@@ -54,7 +57,15 @@ export class Analyzer {
       }
     }
     const stats = embeddingStats(models.tier.manifest)
-    const tierOut = await runWindows(this.engine, models.tier, prepared.map((p) => p.tier), stats ? ['logits', 'embedding'] : ['logits'], this.options.maxBatchWindows)
+    const cache = this.options.featureCache
+    const tierOutputs = ['logits', ...(stats ? (['embedding'] as const) : []), ...(cache ? (['features'] as const) : [])] as const
+    const tierOut = await runWindows(this.engine, models.tier, prepared.map((p) => p.tier), tierOutputs, this.options.maxBatchWindows)
+    if (cache) {
+      prepared.forEach((p, j) => {
+        const { nWindows, windowSamples, windowStarts, targetRateHz } = p.tier
+        cache.set(models.tier.key, records[p.i]!.id, { features: tierOut[j]!.features!, nWindows, windowSamples, windowStarts, targetRateHz })
+      })
+    }
     const codesOut = await runWindows(this.engine, models.codes, prepared.map((p) => p.codes), ['logits'], this.options.maxBatchWindows)
     prepared.forEach((p, j) => {
       try {

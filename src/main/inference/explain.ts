@@ -9,6 +9,7 @@ import type { EcgRecord } from '@shared/ecg'
 import { maxOverWindows, meanOverWindows, windowProbabilities } from './aggregate'
 import { recordCam } from './cam'
 import type { Engine } from './engine'
+import type { CachedFeatures, FeatureCache } from './feature-cache'
 import type { LoadedModel } from './loaded-model'
 import { prepareRecord, runWindows, type Preprocess } from './windows'
 
@@ -35,27 +36,52 @@ export function occlusionBatch(windows: Float32Array, nWin: number, W: number): 
 }
 
 export interface ExplainOptions {
-  /** Lead occlusion costs 12 extra forward passes per window; without it only the Grad-CAM is computed and
-   *  leadAttribution is empty (used by the benchmark to time Grad-CAM on its own). Default true. */
+  /** Lead occlusion costs 12 extra forward passes per window; without it only the Grad-CAM is computed
+   *  (from the analysis's cached feature maps when the record was just analysed) and leadAttribution is empty.
+   *  Default true. */
   leadAttribution?: boolean
 }
 
-export async function explainRecord(engine: Engine, preprocess: Preprocess, record: EcgRecord, model: LoadedModel, target: ExplainTarget, options: ExplainOptions = {}): Promise<Explanation> {
+export async function explainRecord(engine: Engine, preprocess: Preprocess, record: EcgRecord, model: LoadedModel, target: ExplainTarget, options: ExplainOptions = {}, cache?: FeatureCache): Promise<Explanation> {
   const m = model.manifest
   const C = m.classes.length
   if (target.classIndex >= C) throw new ExplainTargetError(`class ${target.classIndex} is outside ${m.id}'s ${C} classes`)
+  const withLeads = options.leadAttribution !== false
+  // a record just analysed has its feature maps cached: Grad-CAM alone then needs no preprocessing or forward pass
+  const cached = withLeads ? undefined : cache?.get(model.key, record.id)
+  const run = cached ? { maps: cached, leadAttribution: [] } : await forward(engine, preprocess, record, model, target, withLeads)
+  const { maps } = run
+  const perWindow = maps.features.length / maps.nWindows
+  const K = m.head.inFeatures
+  if (!Number.isInteger(perWindow / K)) throw new ExplainTargetError(`features output of ${m.id} is not (batch, ${K}, T')`)
+  const cam = recordCam({
+    features: Array.from({ length: maps.nWindows }, (_, w) => maps.features.subarray(w * perWindow, (w + 1) * perWindow)),
+    channels: K,
+    steps: perWindow / K,
+    weight: model.head.weight,
+    classIndex: target.classIndex,
+    windowSamples: maps.windowSamples,
+    windowStarts: maps.windowStarts,
+    modelRateHz: maps.targetRateHz,
+    recordRateHz: record.samplingRateHz,
+    recordLength: record.length,
+  })
+  return { recordId: record.id, target, label: m.classes[target.classIndex]!.name, cam, samplingRateHz: record.samplingRateHz, leadAttribution: run.leadAttribution }
+}
+
+/** Preprocess and run the model: the baseline feature maps of every window, plus lead occlusion when asked. */
+async function forward(engine: Engine, preprocess: Preprocess, record: EcgRecord, model: LoadedModel, target: ExplainTarget, withLeads: boolean): Promise<{ maps: CachedFeatures; leadAttribution: number[] }> {
+  const m = model.manifest
+  const C = m.classes.length
   const prep = prepareRecord(record, m, preprocess)
   const W = prep.windowSamples
   const nWin = prep.nWindows
-  const V = options.leadAttribution === false ? 1 : 13 // variants per window: baseline (+ 12 occluded leads)
+  const V = withLeads ? 13 : 1 // variants per window: baseline (+ 12 occluded leads)
   const batch = V === 1 ? prep.windows : occlusionBatch(prep.windows, nWin, W)
   const [out] = await runWindows(engine, model, [{ windows: batch, nWindows: nWin * V }], ['logits', 'features'])
   const logits = out!.logits!
   const featuresAll = out!.features!
-  const K = m.head.inFeatures
   const perWindowFeatures = featuresAll.length / (nWin * V)
-  const T = perWindowFeatures / K
-  if (!Number.isInteger(T)) throw new ExplainTargetError(`features output of ${m.id} is not (batch, ${K}, T')`)
 
   // probabilities of variant v aggregated over windows, as the analysis aggregates them
   const single = m.task === 'single-label'
@@ -70,18 +96,8 @@ export async function explainRecord(engine: Engine, preprocess: Preprocess, reco
   const base = probsOf(0)
   const leadAttribution = V === 1 ? [] : Array.from({ length: 12 }, (_, l) => Math.max(0, base - probsOf(l + 1)))
 
-  const features = Array.from({ length: nWin }, (_, w) => featuresAll.subarray(w * V * perWindowFeatures, (w * V + 1) * perWindowFeatures))
-  const cam = recordCam({
-    features,
-    channels: K,
-    steps: T,
-    weight: model.head.weight,
-    classIndex: target.classIndex,
-    windowSamples: W,
-    windowStarts: prep.windowStarts,
-    modelRateHz: prep.targetRateHz,
-    recordRateHz: record.samplingRateHz,
-    recordLength: record.length,
-  })
-  return { recordId: record.id, target, label: m.classes[target.classIndex]!.name, cam, samplingRateHz: record.samplingRateHz, leadAttribution }
+  // baseline maps only: (nWin * V, K, T') -> (nWin, K, T')
+  const features = new Float32Array(nWin * perWindowFeatures)
+  for (let w = 0; w < nWin; w++) features.set(featuresAll.subarray(w * V * perWindowFeatures, (w * V + 1) * perWindowFeatures), w * perWindowFeatures)
+  return { maps: { features, nWindows: nWin, windowSamples: W, windowStarts: prep.windowStarts, targetRateHz: prep.targetRateHz }, leadAttribution }
 }

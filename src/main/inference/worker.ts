@@ -8,12 +8,14 @@ import { describeSpec, preprocess } from '@shared/dsp'
 import { Analyzer } from './analyzer'
 import { OrtEngine } from './engine'
 import { explainRecord } from './explain'
+import { FeatureCache } from './feature-cache'
 import type { LoadedModel } from './loaded-model'
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol'
 
 const init = (workerData ?? {}) as WorkerInit
 const engine = new OrtEngine({ ...(init.providers ? { providers: init.providers } : {}), ...(init.threads ? { threads: init.threads } : {}) })
-const analyzer = new Analyzer(engine, { preprocess, describeSpec })
+const featureCache = new FeatureCache()
+const analyzer = new Analyzer(engine, { preprocess, describeSpec, featureCache })
 /** model key -> path it was opened from (a new version under the same key reopens) */
 const opened = new Map<string, string>()
 /** model id -> the session key analysis uses for it */
@@ -58,7 +60,7 @@ async function handle(req: WorkerRequest): Promise<{ value: unknown; transfer: A
     }
     case 'explain': {
       await ensureOpen(req.model)
-      const ex = await explainRecord(engine, preprocess, req.record, req.model, req.target, req.options)
+      const ex = await explainRecord(engine, preprocess, req.record, req.model, req.target, req.options, featureCache)
       return { value: ex, transfer: [ex.cam.buffer as ArrayBuffer] }
     }
   }
