@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuditLog } from '../../src/main/thresholds/audit-log'
+import { paperLayout, type GainMmPerMv, type PaperLayoutKind, type SpeedMmPerS } from '../../src/renderer/src/ecg-render/layout'
 import { launchChromium, newPage, ptbxlSubset, requireSharedData, startHost, type Host } from './harness'
 
 const N = 48
@@ -105,9 +106,40 @@ describe('clinician loop (browser host, real services, PTB-XL)', () => {
     const recordId = (await first.getAttribute('data-case-id'))!
     await first.locator('[data-testid="open-case"]').click()
     await page.getByTestId('tab-annotate').click()
-    await page.getByTestId('annot-start').fill('1.2')
-    await page.getByTestId('annot-end').fill('2.6')
-    await page.getByTestId('annot-leads').fill('II, V1')
+    // select the segment by dragging the time caliper across lead aVL (second column of the 3x4 paper)
+    const viewer = page.locator('.ecg-viewer')
+    await expect.poll(async () => viewer.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true')
+    const paper = paperLayout({
+      layout: (await viewer.getAttribute('data-layout')) as PaperLayoutKind,
+      speedMmPerS: Number(await viewer.getAttribute('data-speed')) as SpeedMmPerS,
+      gainMmPerMv: Number(await viewer.getAttribute('data-gain')) as GainMmPerMv,
+      startS: Number(await viewer.getAttribute('data-start-s')),
+    })
+    const cell = paper.cells.find((c) => c.lead === 'aVL')!
+    const overlay = page.locator('[data-layer="overlay"]')
+    await overlay.scrollIntoViewIfNeeded()
+    const box = (await overlay.boundingBox())!
+    const cssPxPerMm = box.width / paper.widthMm
+    const xAt = (frac: number): number => box.x + (cell.xMm + frac * cell.widthMm) * cssPxPerMm
+    const y = box.y + (cell.yMm + cell.heightMm / 2) * cssPxPerMm
+    const [x0, x1] = [xAt(0.7), xAt(0.2)] // right to left: the selection is ordered anyway
+    await page.getByRole('radio', { name: 'Time caliper' }).click()
+    await page.mouse.move(x0, y)
+    await page.mouse.down()
+    await page.mouse.move((x0 + x1) / 2, y + 20, { steps: 4 })
+    await page.mouse.move(x1, y, { steps: 4 })
+    await page.mouse.up()
+    // record time under a viewport x; the tolerance is a pixel (page px and device px) plus the form's 0.01 s step
+    const timeAt = (x: number): number => cell.t0S + ((x - box.x) / cssPxPerMm - cell.xMm) / paper.spec.speedMmPerS
+    const [wantStart, wantEnd] = [timeAt(x1), timeAt(x0)]
+    const tol = 2 / (cssPxPerMm * paper.spec.speedMmPerS) + 0.005
+    expect(wantStart).toBeGreaterThan(cell.t0S)
+    expect(wantEnd).toBeLessThan(cell.t1S)
+    await page.getByTestId('annot-use-caliper').click()
+    expect(Math.abs(Number(await page.getByTestId('annot-start').inputValue()) - wantStart)).toBeLessThanOrEqual(tol)
+    expect(Math.abs(Number(await page.getByTestId('annot-end').inputValue()) - wantEnd)).toBeLessThanOrEqual(tol)
+    expect(await page.getByTestId('annot-leads').inputValue()).toBe('aVL')
+    await page.getByTestId('annot-leads').fill('aVL, V1')
     await page.getByTestId('annot-note').fill('E2E: ST segment here')
     await page.locator('.annot-form input[type="checkbox"]').check()
     await page.getByTestId('annot-add').click()
@@ -122,7 +154,10 @@ describe('clinician loop (browser host, real services, PTB-XL)', () => {
     const ds = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'))
     expect(ds.records).toHaveLength(1)
     expect(ds.records[0].id).toBe(recordId)
-    expect(ds.records[0].segments[0]).toMatchObject({ start_s: 1.2, end_s: 2.6, leads: ['II', 'V1'], ai_wrong: true, note: 'E2E: ST segment here' })
+    const seg = ds.records[0].segments[0]
+    expect(seg).toMatchObject({ leads: ['aVL', 'V1'], ai_wrong: true, note: 'E2E: ST segment here' })
+    expect(Math.abs(seg.start_s - wantStart)).toBeLessThanOrEqual(tol)
+    expect(Math.abs(seg.end_s - wantEnd)).toBeLessThanOrEqual(tol)
     expect(existsSync(join(dir, ds.records[0].file))).toBe(true)
   })
 

@@ -147,6 +147,16 @@ describe('case store', () => {
     expect(cs.audit.map((e) => e.action)).toEqual(['case.import', 'case.analyze', 'overread.confirm', 'overread.sign'])
     expect(cs.audit.every((e) => e.role === 'cardiologist' && e.user === 'Dr Smit')).toBe(true)
   })
+
+  it('keeps the last time-caliper segment as the selection; amplitude and cell-less drags leave it', () => {
+    const cs = useCaseStore()
+    expect(cs.caliperSelection).toBeNull()
+    cs.addMeasurement({ kind: 'time', ms: 800, bpm: 75, lead: 'aVL', startS: 2.9, endS: 3.7 })
+    cs.addMeasurement({ kind: 'amplitude', mv: 1, lead: 'V1' })
+    cs.addMeasurement({ kind: 'time', ms: 400, bpm: 150 })
+    expect(cs.caliperSelection).toEqual({ startS: 2.9, endS: 3.7, lead: 'aVL' })
+    expect(cs.measurements).toHaveLength(3)
+  })
 })
 
 describe('profile store', () => {

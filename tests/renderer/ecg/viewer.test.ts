@@ -115,7 +115,8 @@ describe('EcgViewer with recording contexts', () => {
     await overlay.trigger('pointerup', { clientX: x + 80, clientY: y + 50, pointerId: 1 })
     const events = w.emitted('measure') as Array<[Record<string, unknown>]>
     expect(events).toHaveLength(1)
-    expect(events[0]![0]).toEqual({ kind: 'time', ms: 800, bpm: 75, lead: 'V2' }) // 80 px = 20 mm = 800 ms at 25 mm/s
+    // 80 px = 20 mm = 800 ms at 25 mm/s; V2's column starts at 5 s, the drag 10 mm (0.4 s) into it
+    expect(events[0]![0]).toEqual({ kind: 'time', ms: 800, bpm: 75, lead: 'V2', startS: expect.closeTo(5.4, 9), endS: expect.closeTo(6.2, 9) })
     expect(w.find('[data-role="readout"]').text()).toBe('800 ms · 75 bpm')
     expect(ctxOf('overlay').texts().at(-1)).toBe('800 ms · 75 bpm')
     expect(trace.calls).toEqual([])

@@ -135,6 +135,8 @@ export const en = {
   'annot.title': 'Annotations',
   'annot.start': 'Start (s)',
   'annot.end': 'End (s)',
+  'annot.useCaliper': 'Use caliper selection',
+  'annot.useCaliperHint': 'Drag with the time caliper on the ECG, then use that segment and its lead',
   'annot.leads': 'Leads (comma separated, or all)',
   'annot.code': 'AHA code',
   'annot.tier': 'Tier',

@@ -26,6 +26,20 @@ export interface Measurement {
   [key: string]: unknown
 }
 
+/** The record segment the last time-caliper drag spanned, for the annotation form. */
+export interface CaliperSelection {
+  startS: number
+  endS: number
+  lead?: string
+}
+
+/** The segment in a time measurement, or null when it has none (amplitude, or a drag outside every cell). */
+export function caliperSelectionOf(m: Measurement): CaliperSelection | null {
+  const { kind, startS, endS, lead } = m
+  if (kind !== 'time' || typeof startS !== 'number' || typeof endS !== 'number' || !Number.isFinite(startS) || !Number.isFinite(endS)) return null
+  return typeof lead === 'string' ? { startS, endS, lead } : { startS, endS }
+}
+
 let openSeq = 0
 
 export const useCaseStore = defineStore('case', {
@@ -42,6 +56,7 @@ export const useCaseStore = defineStore('case', {
     explainError: null as string | null,
     heatmapOn: true,
     measurements: [] as Measurement[],
+    caliperSelection: null as CaliperSelection | null,
     annotations: [] as AnnotationRow[],
     audit: [] as AuditEntry[],
     chain: null as ChainReport | null,
@@ -57,7 +72,7 @@ export const useCaseStore = defineStore('case', {
     async open(id: string): Promise<void> {
       const seq = ++openSeq // a newer open() wins when the user moves quickly through cases
       const db = useDb()
-      Object.assign(this, { caseId: id, loading: true, error: null, record: null, explanation: null, explainTarget: null, explainError: null, measurements: [], actionError: null, chain: null })
+      Object.assign(this, { caseId: id, loading: true, error: null, record: null, explanation: null, explainTarget: null, explainError: null, measurements: [], caliperSelection: null, actionError: null, chain: null })
       try {
         const row = await db.cases.get(id)
         if (!row) throw new Error(`case ${id} not found`)
@@ -117,6 +132,8 @@ export const useCaseStore = defineStore('case', {
     },
     addMeasurement(m: Measurement): void {
       this.measurements = [...this.measurements.slice(-19), m]
+      const sel = caliperSelectionOf(m)
+      if (sel) this.caliperSelection = sel
     },
     async overread(action: OverreadAction, input: OverreadInput = {}): Promise<boolean> {
       return this.act(() => recordOverread(useDb(), this.caseId!, action, input, useProfileStore().actor))

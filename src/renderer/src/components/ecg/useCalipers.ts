@@ -50,7 +50,7 @@ export function useCalipers(paper: ComputedRef<PaperLayout>, scale: ComputedRef<
       caliper.value = null
       return null
     }
-    const m = measureDrag(c.kind, c.a, c.b, scale.value, c.cell?.lead)
+    const m = measureDrag(c.kind, c.a, c.b, scale.value, c.cell?.lead, c.cell)
     last.value = m
     return m
   }
