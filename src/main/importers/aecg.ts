@@ -6,8 +6,8 @@
  */
 import type { EcgRecord, PatientInfo } from '@shared/ecg'
 import { EcgImportError } from '@shared/errors'
-import { assembleRecord, recordId, type RawChannel } from './assemble'
-import { asText, decodeText, stem } from './text'
+import { assembleRecord, singleFileIdentity, type RawChannel } from './assemble'
+import { asText, decodeText } from './text'
 import type { ImportContext, Importer, SourceFile } from './types'
 import { unitsToMv } from './wfdb-header'
 import { attr, child, children, find, parseXml, path, XmlSyntaxError, type XmlElement } from './xml'
@@ -112,11 +112,7 @@ export class AecgImporter implements Importer {
     const docId = child(root, 'id')
     if (docId) meta.aecgId = [attr(docId, 'root'), attr(docId, 'extension')].filter(Boolean).join(':')
     return assembleRecord({
-      file: file.name,
-      id: recordId([bytes]),
-      name: stem(file.baseName),
-      format: this.format,
-      sourceFiles: [file.name],
+      ...singleFileIdentity(file, bytes, this.format),
       samplingRateHz: rate,
       channels,
       patient: patientOf(root, recordedAt),

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import type { EcgRecord, PatientInfo, SourceFormat, SourceLabel } from '@shared/ecg'
 import { EcgImportError } from '@shared/errors'
 import { normaliseLeadName, STANDARD_LEADS, type LeadName } from '@shared/leads'
-import { MAX_RATE_HZ, MIN_RATE_HZ, MIN_STANDARD_LEADS } from './types'
+import { stem } from './text'
+import { MAX_RATE_HZ, MIN_RATE_HZ, MIN_STANDARD_LEADS, type SourceFile } from './types'
 
 /** One decoded channel as the file labels it, already in millivolts. */
 export interface RawChannel {
@@ -36,6 +37,11 @@ export function recordId(parts: Uint8Array[]): string {
   const h = createHash('sha256')
   for (const p of parts) h.update(p)
   return h.digest('hex')
+}
+
+/** The identity fields of a record read from a single file (aECG, CSV, SPH HDF5): id from its bytes, name from its stem. */
+export function singleFileIdentity(file: Pick<SourceFile, 'name' | 'baseName'>, bytes: Uint8Array, format: SourceFormat): Pick<AssembleInput, 'file' | 'id' | 'name' | 'format' | 'sourceFiles'> {
+  return { file: file.name, id: recordId([bytes]), name: stem(file.baseName), format, sourceFiles: [file.name] }
 }
 
 export function checkSamplingRate(file: string, rate: number): void {

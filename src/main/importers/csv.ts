@@ -6,8 +6,8 @@
 import type { EcgRecord } from '@shared/ecg'
 import { EcgImportError } from '@shared/errors'
 import { normaliseLeadName } from '@shared/leads'
-import { assembleRecord, recordId, type RawChannel } from './assemble'
-import { asText, decodeText, extension, splitLines, stem } from './text'
+import { assembleRecord, singleFileIdentity, type RawChannel } from './assemble'
+import { asText, decodeText, extension, splitLines } from './text'
 import type { ImportContext, Importer, SourceFile } from './types'
 import { unitsToMv } from './wfdb-header'
 
@@ -89,11 +89,7 @@ export class CsvImporter implements Importer {
     }
     const channels: RawChannel[] = keep.map(([name], k) => ({ label: name, samples: cols[k]! }))
     return assembleRecord({
-      file: file.name,
-      id: recordId([bytes]),
-      name: stem(file.baseName),
-      format: this.format,
-      sourceFiles: [file.name],
+      ...singleFileIdentity(file, bytes, this.format),
       samplingRateHz: rate,
       channels,
       meta: rateKey !== undefined ? {} : { samplingRateSource: 'import option' },

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { EcgRecord, PatientInfo, SourceLabel } from '@shared/ecg'
 import { EcgImportError } from '@shared/errors'
 import { STANDARD_LEADS } from '@shared/leads'
-import { assembleRecord, parseAge, parseSex, recordId, type RawChannel } from './assemble'
+import { assembleRecord, parseAge, parseSex, singleFileIdentity, type RawChannel } from './assemble'
 import { csvIndex } from './csv-table'
 import { decodeFloat16, float16Bits } from './float16'
 import { decodeText, stem } from './text'
@@ -129,11 +129,7 @@ export class SphHdf5Importer implements Importer {
     const facts = await sphFacts(file, ctx)
     const channels: RawChannel[] = STANDARD_LEADS.map((label, i) => ({ label, samples: signals[i]! }))
     return assembleRecord({
-      file: file.name,
-      id: recordId([bytes]),
-      name: stem(file.baseName),
-      format: this.format,
-      sourceFiles: [file.name],
+      ...singleFileIdentity(file, bytes, this.format),
       samplingRateHz: facts.rate,
       channels,
       patient: facts.patient,
