@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { normaliseLeadName, type LeadName } from '@shared/leads'
+import type { PreprocessSpec } from '@shared/preprocess-spec'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const PYTHON = '/usr/bin/python3'
@@ -118,4 +119,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
   return m
+}
+
+/** The 500 Hz test spec: 0.5-40 Hz order-4 band-pass, 50 Hz notch, 10 s windows. */
+export const SPEC_500: PreprocessSpec = {
+  version: 1,
+  targetRateHz: 500,
+  windowSamples: 5000,
+  bandpass: { lowHz: 0.5, highHz: 40, order: 4 },
+  notch: { freqHz: 50, q: 30 },
+  standardise: { kind: 'per-lead-zscore', eps: 1e-8 },
+  windowing: { policy: 'windows', maxWindows: 6 },
 }

@@ -3,16 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { STANDARD_LEADS, type LeadName } from '@shared/leads'
 import type { PreprocessSpec } from '@shared/preprocess-spec'
 import { butterBandpassSos, describeSpec, filtfilt, iirnotch, preprocess, PreprocessError, sosfiltfilt, windowStarts, zscore } from '@shared/dsp'
+import { SPEC_500 } from './helpers'
 
-const spec: PreprocessSpec = {
-  version: 1,
-  targetRateHz: 500,
-  windowSamples: 5000,
-  bandpass: { lowHz: 0.5, highHz: 40, order: 4 },
-  notch: { freqHz: 50, q: 30 },
-  standardise: { kind: 'per-lead-zscore', eps: 1e-8 },
-  windowing: { policy: 'windows', maxWindows: 6 },
-}
+const spec: PreprocessSpec = SPEC_500
 
 /** Sum of sines (amplitude, Hz) plus offset, at fs. (n) */
 function tones(n: number, fs: number, parts: Array<[number, number]>, offset = 0): Float64Array {

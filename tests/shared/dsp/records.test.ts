@@ -5,17 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import type { PreprocessSpec } from '@shared/preprocess-spec'
 import { butterBandpassSos, filtfilt, iirnotch, preprocess, resamplePoly, resampleRatio, sosfiltfilt, zscore } from '@shared/dsp'
-import { arr, dataPath, maxAbsDiff, readRecord, reference } from './helpers'
+import { arr, dataPath, maxAbsDiff, readRecord, reference, SPEC_500 } from './helpers'
 
-const spec500: PreprocessSpec = {
-  version: 1,
-  targetRateHz: 500,
-  windowSamples: 5000,
-  bandpass: { lowHz: 0.5, highHz: 40, order: 4 },
-  notch: { freqHz: 50, q: 30 },
-  standardise: { kind: 'per-lead-zscore', eps: 1e-8 },
-  windowing: { policy: 'windows', maxWindows: 6 },
-}
+const spec500: PreprocessSpec = SPEC_500
 const spec100: PreprocessSpec = {
   ...spec500,
   targetRateHz: 100,
